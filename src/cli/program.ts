@@ -1,0 +1,15 @@
+import { Command } from 'commander';
+import { configCommand } from './commands/config.js';
+import { doctorCommand } from './commands/doctor.js';
+import { serveCommand } from './commands/serve.js';
+
+/** The `pitcrew` command tree. One file per command under ./commands. */
+export function buildProgram(version: string): Command {
+  return new Command('pitcrew')
+    .description('ChatOps bot with GitOps remediation: alerts and CI failures in, runbook-grounded fix PRs out.\nNothing runs until a reviewer approves the fix PR and it is merged.')
+    .version(version)
+    .showHelpAfterError('(run with --help for usage)')
+    .addCommand(serveCommand())
+    .addCommand(doctorCommand())
+    .addCommand(configCommand());
+}

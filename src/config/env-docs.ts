@@ -1,0 +1,191 @@
+import type { EnvName } from './env.js';
+
+export type EnvGroup = 'core' | 'store' | 'chroma' | 'slack' | 'github' | 'llm' | 'alerts';
+
+export interface EnvDoc {
+  group: EnvGroup;
+  /** One line: what the variable does. */
+  help: string;
+  /** What to do when the value is invalid. Shown after the problem. */
+  fix: string;
+  example: string;
+  /** Shown as the default in docs; absent means "unset". */
+  default?: string;
+  secret?: boolean;
+}
+
+/**
+ * Human documentation for every environment variable. Typed against the schema
+ * so nothing is left undocumented; `.env.example` and the README table are
+ * generated from this record.
+ */
+export const ENV_DOCS: Record<EnvName, EnvDoc> = {
+  PORT: {
+    group: 'core',
+    help: 'Port of the one HTTP server (health, metrics, Slack, GitHub and alert webhooks).',
+    fix: 'Set PORT to a whole number between 1 and 65535, for example PORT=3000.',
+    example: '3000',
+    default: '3000',
+  },
+  HOST: {
+    group: 'core',
+    help: 'Interface the HTTP server binds. Use 0.0.0.0 in containers.',
+    fix: 'Set HOST to an interface address such as 127.0.0.1 or 0.0.0.0.',
+    example: '127.0.0.1',
+    default: '127.0.0.1',
+  },
+  PITCREW_DATA_DIR: {
+    group: 'core',
+    help: 'Directory for the embedded SQLite file, the embedded Chroma data and pid files.',
+    fix: 'Set PITCREW_DATA_DIR to a writable directory.',
+    example: './.pitcrew',
+    default: './.pitcrew',
+  },
+  LOG_LEVEL: {
+    group: 'core',
+    help: 'Service log level (JSON logs via pino).',
+    fix: 'Set LOG_LEVEL to one of fatal, error, warn, info, debug, trace, silent.',
+    example: 'info',
+    default: 'info',
+  },
+  PITCREW_DRY_RUN: {
+    group: 'core',
+    help: 'When true, every side effect logs "[dry-run] would …" instead of acting.',
+    fix: 'Set PITCREW_DRY_RUN to true or false.',
+    example: 'false',
+    default: 'false',
+  },
+  DATABASE_URL: {
+    group: 'store',
+    help: 'Unset: embedded SQLite file in the data dir. postgres://… selects Postgres; sqlite:<path> names a SQLite file.',
+    fix: 'Unset DATABASE_URL to use the embedded SQLite file, or set it to postgres://user:password@host:5432/dbname.',
+    example: 'postgres://postgres@127.0.0.1:5432/pitcrew',
+  },
+  CHROMA_URL: {
+    group: 'chroma',
+    help: 'Unset: pitcrew starts the Chroma server bundled with the chromadb package. Set: use that server.',
+    fix: 'Unset CHROMA_URL to use the embedded Chroma, or set it to the server URL, for example http://chroma:8000.',
+    example: 'http://127.0.0.1:8000',
+  },
+  PITCREW_CHROMA_PORT: {
+    group: 'chroma',
+    help: 'Port for the embedded Chroma server; 0 picks a free port.',
+    fix: 'Set PITCREW_CHROMA_PORT to 0 (any free port) or a whole number between 1 and 65535.',
+    example: '0',
+    default: '0',
+  },
+  SLACK_BOT_TOKEN: {
+    group: 'slack',
+    help: 'Bot token (xoxb-…) of the Slack app. With SLACK_SIGNING_SECRET, turns Slack on.',
+    fix: 'Copy the Bot User OAuth Token (xoxb-…) from your Slack app’s OAuth & Permissions page.',
+    example: 'xoxb-000000000000-000000000000-xxxxxxxxxxxxxxxxxxxxxxxx',
+    secret: true,
+  },
+  SLACK_SIGNING_SECRET: {
+    group: 'slack',
+    help: 'Signing secret used to verify requests from Slack.',
+    fix: 'Copy the Signing Secret from your Slack app’s Basic Information page.',
+    example: 'changeme',
+    secret: true,
+  },
+  SLACK_APP_TOKEN: {
+    group: 'slack',
+    help: 'App-level token (xapp-…). When set, pitcrew uses Socket Mode and needs no public URL.',
+    fix: 'Create an app-level token with connections:write (Basic Information → App-Level Tokens).',
+    example: 'xapp-1-A000-000-xxxx',
+    secret: true,
+  },
+  SLACK_API_URL: {
+    group: 'slack',
+    help: 'Base URL of the Slack Web API, for proxies and tests.',
+    fix: 'Set SLACK_API_URL to an http(s) URL ending in /api/, or unset it to use Slack.',
+    example: 'https://slack.com/api/',
+    default: 'https://slack.com/api/',
+  },
+  APP_ID: {
+    group: 'github',
+    help: 'GitHub App id. With PRIVATE_KEY (or PRIVATE_KEY_PATH) and WEBHOOK_SECRET, turns GitHub on.',
+    fix: 'Copy the App ID (a number) from the GitHub App’s settings page.',
+    example: '123456',
+  },
+  PRIVATE_KEY: {
+    group: 'github',
+    help: 'GitHub App private key (PEM). Use PRIVATE_KEY_PATH to point at a file instead.',
+    fix: 'Paste the PEM key (newlines may be written as \\n), or set PRIVATE_KEY_PATH instead.',
+    example: '-----BEGIN RSA PRIVATE KEY-----\\n…',
+    secret: true,
+  },
+  PRIVATE_KEY_PATH: {
+    group: 'github',
+    help: 'Path to the GitHub App private key file (.pem).',
+    fix: 'Set PRIVATE_KEY_PATH to the path of the .pem file downloaded from the GitHub App settings.',
+    example: './pitcrew.private-key.pem',
+  },
+  WEBHOOK_SECRET: {
+    group: 'github',
+    help: 'Secret GitHub signs webhooks with.',
+    fix: 'Set WEBHOOK_SECRET to the webhook secret configured on the GitHub App.',
+    example: 'changeme',
+    secret: true,
+  },
+  GITHUB_API_URL: {
+    group: 'github',
+    help: 'GitHub API base URL, for GitHub Enterprise Server or tests.',
+    fix: 'Set GITHUB_API_URL to an http(s) URL such as https://ghe.example.com/api/v3.',
+    example: 'https://api.github.com',
+    default: 'https://api.github.com',
+  },
+  PITCREW_LLM: {
+    group: 'llm',
+    help: 'Which model provider the planner uses: none (deterministic runbook planner), openai or anthropic.',
+    fix: 'Set PITCREW_LLM to none, openai or anthropic.',
+    example: 'none',
+    default: 'none',
+  },
+  OPENAI_BASE_URL: {
+    group: 'llm',
+    help: 'Base URL of an OpenAI-compatible server (OpenAI, Ollama, vLLM, llama.cpp).',
+    fix: 'Set OPENAI_BASE_URL to an http(s) URL such as http://127.0.0.1:11434/v1.',
+    example: 'https://api.openai.com/v1',
+  },
+  OPENAI_API_KEY: {
+    group: 'llm',
+    help: 'API key for the OpenAI-compatible server.',
+    fix: 'Set OPENAI_API_KEY to your provider key (any non-empty value for local servers).',
+    example: 'sk-…',
+    secret: true,
+  },
+  OPENAI_MODEL: {
+    group: 'llm',
+    help: 'Model name for the OpenAI-compatible server.',
+    fix: 'Set OPENAI_MODEL to a model the server serves, for example gpt-4o-mini or llama3.1.',
+    example: 'gpt-4o-mini',
+  },
+  ANTHROPIC_API_KEY: {
+    group: 'llm',
+    help: 'API key for Anthropic.',
+    fix: 'Set ANTHROPIC_API_KEY to a key from console.anthropic.com.',
+    example: 'sk-ant-…',
+    secret: true,
+  },
+  ANTHROPIC_MODEL: {
+    group: 'llm',
+    help: 'Anthropic model name.',
+    fix: 'Set ANTHROPIC_MODEL to a model id such as claude-sonnet-4-5.',
+    example: 'claude-sonnet-4-5',
+  },
+  PITCREW_ALERT_TOKEN: {
+    group: 'alerts',
+    help: 'Bearer token required on /alerts/*. Unset: alert endpoints accept loopback requests only.',
+    fix: 'Set PITCREW_ALERT_TOKEN to a random string of at least 16 characters (openssl rand -hex 24).',
+    example: 'a-long-random-string',
+    secret: true,
+  },
+  PAGERDUTY_WEBHOOK_SECRET: {
+    group: 'alerts',
+    help: 'Secret used to verify X-PagerDuty-Signature on /alerts/pagerduty.',
+    fix: 'Copy the signing secret shown when the PagerDuty v3 webhook subscription was created.',
+    example: 'changeme',
+    secret: true,
+  },
+};

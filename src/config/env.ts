@@ -1,0 +1,75 @@
+import { z } from 'zod/v4';
+
+/**
+ * The environment, as pitcrew reads it. Raw strings in, typed values out.
+ *
+ * Every variable is declared twice on purpose: once here as a schema, once in
+ * `ENV_DOCS` (./env-docs.ts) for humans. The docs record is typed against this
+ * schema, so a variable cannot be added without documenting it, and
+ * `.env.example` is generated from the docs (`pitcrew config --example`).
+ */
+
+/** `FOO=` in a .env file means "unset", not "empty string". */
+const unsetIfEmpty = (value: unknown) => (typeof value === 'string' && value.trim() === '' ? undefined : value);
+const optional = <T extends z.ZodType>(schema: T) => z.preprocess(unsetIfEmpty, schema.optional());
+const withDefault = <T extends z.ZodType>(schema: T, fallback: z.output<T>) =>
+  z.preprocess(unsetIfEmpty, schema.default(fallback as never));
+
+const boolean = z
+  .string()
+  .transform((value) => value.trim().toLowerCase())
+  .pipe(z.enum(['1', '0', 'true', 'false', 'yes', 'no', 'on', 'off'], { error: 'expected true or false' }))
+  .transform((value) => ['1', 'true', 'yes', 'on'].includes(value));
+
+const port = z.coerce
+  .number({ error: 'is not a number' })
+  .int({ error: 'is not a whole number' })
+  .min(0, { error: 'must be between 0 and 65535' })
+  .max(65535, { error: 'must be between 0 and 65535' });
+
+const httpUrl = z.url({ protocol: /^https?$/, error: 'is not an http(s) URL' });
+
+/** `postgres://…` selects Postgres; `sqlite:<path>` or `file:<path>` names an explicit SQLite file. */
+const databaseUrl = z.string().refine((value) => /^(postgres(ql)?:\/\/.+|sqlite:.+|file:.+)$/.test(value), {
+  error: 'is not a database URL',
+});
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export const LLM_PROVIDERS = ['none', 'openai', 'anthropic'] as const;
+
+export const Env = z.object({
+  // core
+  PORT: withDefault(port, 3000),
+  HOST: withDefault(z.string(), '127.0.0.1'),
+  PITCREW_DATA_DIR: withDefault(z.string(), './.pitcrew'),
+  LOG_LEVEL: withDefault(z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }), 'info'),
+  PITCREW_DRY_RUN: withDefault(boolean, false),
+  // store
+  DATABASE_URL: optional(databaseUrl),
+  // chroma
+  CHROMA_URL: optional(httpUrl),
+  PITCREW_CHROMA_PORT: withDefault(port, 0),
+  // slack
+  SLACK_BOT_TOKEN: optional(z.string().startsWith('xoxb-', { error: 'must start with xoxb-' })),
+  SLACK_SIGNING_SECRET: optional(z.string()),
+  SLACK_APP_TOKEN: optional(z.string().startsWith('xapp-', { error: 'must start with xapp-' })),
+  SLACK_API_URL: optional(httpUrl),
+  // github
+  APP_ID: optional(z.coerce.number({ error: 'is not a number' }).int({ error: 'is not a whole number' }).positive()),
+  PRIVATE_KEY: optional(z.string()),
+  PRIVATE_KEY_PATH: optional(z.string()),
+  WEBHOOK_SECRET: optional(z.string()),
+  GITHUB_API_URL: optional(httpUrl),
+  // llm
+  PITCREW_LLM: withDefault(z.enum(LLM_PROVIDERS, { error: `must be one of ${LLM_PROVIDERS.join(', ')}` }), 'none'),
+  OPENAI_BASE_URL: optional(httpUrl),
+  OPENAI_API_KEY: optional(z.string()),
+  OPENAI_MODEL: optional(z.string()),
+  ANTHROPIC_API_KEY: optional(z.string()),
+  ANTHROPIC_MODEL: optional(z.string()),
+  // alerts
+  PITCREW_ALERT_TOKEN: optional(z.string().min(16, { error: 'must be at least 16 characters' })),
+  PAGERDUTY_WEBHOOK_SECRET: optional(z.string()),
+});
+export type Env = z.output<typeof Env>;
+export type EnvName = keyof z.input<typeof Env>;

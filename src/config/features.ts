@@ -1,0 +1,55 @@
+import type { Config } from './config.js';
+
+export interface Feature {
+  name: string;
+  on: boolean;
+  /** What it runs on when on; how to turn it on when off. */
+  detail: string;
+}
+
+/** What is on and what is off, for the startup log and `pitcrew doctor`. */
+export function describeFeatures(config: Config): Feature[] {
+  const { env } = config;
+  return [
+    {
+      name: 'store',
+      on: true,
+      detail: config.store.kind === 'sqlite' ? `SQLite file ${config.store.file}` : `Postgres ${redactUrl(config.store.url)}`,
+    },
+    {
+      name: 'chroma',
+      on: true,
+      detail: config.chroma.kind === 'embedded' ? `embedded server, data in ${config.chroma.dataDir}` : `remote server ${config.chroma.url}`,
+    },
+    config.slack
+      ? { name: 'slack', on: true, detail: config.slack.appToken ? 'Socket Mode' : 'HTTP events at /slack/events' }
+      : { name: 'slack', on: false, detail: 'set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET to turn it on' },
+    config.github
+      ? { name: 'github', on: true, detail: `App ${config.github.appId} at ${config.github.apiUrl}, webhooks at /api/github/webhooks` }
+      : { name: 'github', on: false, detail: 'set APP_ID, PRIVATE_KEY (or PRIVATE_KEY_PATH) and WEBHOOK_SECRET to turn it on' },
+    config.llm
+      ? { name: 'llm', on: true, detail: `${config.llm.provider} model ${config.llm.model}` }
+      : { name: 'llm', on: false, detail: llmHint(env) },
+    config.alerts.token
+      ? { name: 'alert auth', on: true, detail: 'bearer token required on /alerts/*' }
+      : { name: 'alert auth', on: false, detail: 'no PITCREW_ALERT_TOKEN: /alerts/* accept loopback requests only' },
+    { name: 'dry run', on: config.dryRun, detail: config.dryRun ? 'side effects are logged, not performed' : 'side effects are performed after approval and merge' },
+  ];
+}
+
+function llmHint(env: Config['env']): string {
+  const present = env.ANTHROPIC_API_KEY ? 'anthropic' : env.OPENAI_API_KEY || env.OPENAI_BASE_URL ? 'openai' : undefined;
+  if (present) return `a ${present} key is set but PITCREW_LLM=none; set PITCREW_LLM=${present} to use it (deterministic runbook planner in use)`;
+  return 'deterministic runbook planner in use; set PITCREW_LLM to openai or anthropic to add the LLM planner';
+}
+
+/** postgres://user:secret@host/db → postgres://user:***@host/db */
+export function redactUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = '***';
+    return parsed.toString();
+  } catch {
+    return url;
+  }
+}

@@ -1,0 +1,30 @@
+import type { Metrics } from '../ops/metrics.js';
+import { sendJson, sendText } from './respond.js';
+import type { HttpServer } from './server.js';
+
+export interface ReadinessCheck {
+  name: string;
+  /** Resolves true when the dependency answers. Must not throw. */
+  ready(): Promise<boolean>;
+}
+
+/**
+ * /healthz: the process is up. /readyz: every dependency answers.
+ * /metrics: Prometheus text. `checks` is read on each request, so dependencies
+ * that come up after the server starts listening join it later.
+ */
+export function mountHealthRoutes(http: HttpServer, metrics: Metrics, checks: () => ReadinessCheck[]): void {
+  http.route('GET', '/healthz', (_req, res) => sendJson(res, 200, { status: 'ok' }));
+
+  http.route('GET', '/readyz', async (_req, res) => {
+    const current = checks();
+    const results = await Promise.all(current.map(async (check) => [check.name, await check.ready().catch(() => false)] as const));
+    const ready = current.length > 0 && results.every(([, ok]) => ok);
+    const detail = Object.fromEntries(results.map(([name, ok]) => [name, ok ? 'ok' : 'unavailable']));
+    sendJson(res, ready ? 200 : 503, { status: ready ? 'ready' : current.length === 0 ? 'starting' : 'unavailable', checks: detail });
+  });
+
+  http.route('GET', '/metrics', async (_req, res) => {
+    sendText(res, 200, await metrics.registry.metrics(), metrics.registry.contentType);
+  });
+}

@@ -1,0 +1,11 @@
+import type { Migration } from 'kysely';
+import * as m0001 from './0001-settings.js';
+
+/**
+ * Every migration, in order. One set for SQLite and Postgres: migrations use
+ * only the portable column types described in ../schema.ts.
+ * To add one: create NNNN-name.ts with `up` (and `down`), then list it here.
+ */
+export const migrations: Record<string, Migration> = {
+  '0001-settings': m0001,
+};
