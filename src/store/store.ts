@@ -129,7 +129,7 @@ async function serializableWithRetry<T>(db: Db, fn: (trx: Db) => Promise<T>): Pr
  * a busy collision is retried.
  */
 export async function migrateToLatest(store: Store): Promise<string[]> {
-  const migrator = new Migrator({ db: store.db, provider: { getMigrations: async () => migrations } });
+  const migrator = await migratorFor(store);
   for (let attempt = 1; ; attempt++) {
     const { error, results } = await migrator.migrateToLatest();
     if (!error) return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
@@ -145,7 +145,19 @@ export async function migrateToLatest(store: Store): Promise<string[]> {
 }
 
 export async function appliedMigrations(store: Store): Promise<string[]> {
-  const migrator = new Migrator({ db: store.db, provider: { getMigrations: async () => migrations } });
+  const migrator = await migratorFor(store);
   const all = await migrator.getMigrations();
   return all.filter((m) => m.executedAt !== undefined).map((m) => m.name);
+}
+
+/**
+ * On Postgres the migration tables are pinned to the connection's current
+ * schema: without it Kysely's existence check matches a kysely_migration table
+ * in any schema of the database and skips creating ours.
+ */
+async function migratorFor(store: Store): Promise<Migrator> {
+  const provider = { getMigrations: async () => migrations };
+  if (store.dialect === 'sqlite') return new Migrator({ db: store.db, provider });
+  const { rows } = await sql<{ schema: string }>`select current_schema() as schema`.execute(store.db);
+  return new Migrator({ db: store.db, provider, migrationTableSchema: rows[0]!.schema });
 }
