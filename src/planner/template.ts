@@ -79,7 +79,7 @@ function interpolateString(text: string, field: string, walk: Walk): string {
     return value;
   });
   // Anything brace-like left over is a malformed placeholder (e.g. "{{ {{x}} }}" or "{{x").
-  const leftover = result.replace(PLACEHOLDER, '');
+  const leftover = text.replace(PLACEHOLDER, '');
   if (walk.reasons.length === 0 && (leftover.includes('{{') || leftover.includes('}}'))) {
     walk.reasons.push(`${walk.where} field ${field}: malformed placeholder in ${JSON.stringify(stripInvisible(text).slice(0, 120))}`);
   }
