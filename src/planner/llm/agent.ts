@@ -114,7 +114,8 @@ export async function runAgent(input: AgentInput): Promise<AgentRun> {
     const invalidSubmit = (reply.invalid_tool_calls ?? []).find((call) => call.name === SUBMIT);
     if (invalidSubmit) {
       run.raw = String(invalidSubmit.args ?? '');
-      throw new AgentFailure('invalid', `submit_plan arguments are not valid JSON: ${invalidSubmit.error ?? 'unparsable'}`, run);
+      const detail = /Error: ([^\n]+)/.exec(invalidSubmit.error ?? '')?.[1] ?? 'unparsable';
+      throw new AgentFailure('invalid', `submit_plan arguments are not valid JSON: ${detail}`, run);
     }
     if (calls.length === 0 && (reply.invalid_tool_calls ?? []).length === 0) {
       run.raw = textOf(reply);
