@@ -38,7 +38,12 @@ export function frameTrustedUrls(frame: PlanFrame): string[] {
 
 /** Defaults and floors applied to actions before policy judges them. */
 export function prepareActions(actions: Action[], frame: PlanFrame, floor: Risk | undefined): Action[] {
-  return actions.map((action) => {
+  const trusted = frameTrustedUrls(frame);
+  return actions.map((original) => {
+    // Human steps are shown in Slack and on the PR: their prose loses links and disguises like any other.
+    const action = original.kind === 'notify'
+      ? { ...original, message: sanitizeProse(original.message, trusted, 4000) || 'Check the alert by hand.', ...(original.title ? { title: oneLine(original.title, trusted, 200) } : {}) }
+      : original;
     const withRepo = withDefaultRepo(action, frame.policy);
     return floor ? ({ ...withRepo, risk: maxRisk(withRepo.risk ?? 'low', floor) } as Action) : withRepo;
   });

@@ -8,6 +8,7 @@ import type { Logger } from '../ops/logger.js';
 import type { Redactor } from '../ops/redaction/redactor.js';
 import type { PlanFrame } from './assemble.js';
 import { PlanningContext, type PlanningContextInput } from './context.js';
+import { sanitizeProse } from './prose.js';
 import { Decision, retrievedRefs } from './decision.js';
 import { planDeterministically, type DeterministicResult } from './deterministic-planner.js';
 import { describeFailures, planWithLlm, type LlmPlannerDeps } from './llm/llm-planner.js';
@@ -82,7 +83,8 @@ export async function plan(input: PlanningContextInput, deps: PlannerDeps): Prom
       ...fallbackResult,
       plan: {
         ...fallbackResult.plan,
-        planner: { kind: 'deterministic', fallback: fallback.slice(0, 1000) },
+        // The plan is shown to humans: its fallback note loses links; the decision log keeps every detail.
+        planner: { kind: 'deterministic', fallback: sanitizeProse(fallback, [], 1000) },
         notes: [`The LLM planner failed (${result.attempts.map((a) => a.outcome).join(', ')}); this plan comes from the deterministic runbook planner.`, ...fallbackResult.plan.notes].slice(0, 20),
       },
     };
