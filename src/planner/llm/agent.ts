@@ -1,10 +1,12 @@
 import type { BaseChatModel } from '@langchain/core/language_models/chat_models';
-import { AIMessage, HumanMessage, SystemMessage, ToolMessage, type BaseMessage } from '@langchain/core/messages';
+import type { AIMessage} from '@langchain/core/messages';
+import { HumanMessage, SystemMessage, ToolMessage, type BaseMessage } from '@langchain/core/messages';
 import type { Policy } from '../../domain/policy.js';
 import type { Redactor } from '../../ops/redaction/redactor.js';
 import type { PlannerTools, ToolCallRecord } from '../tools.js';
 import { fence } from './fence.js';
-import { InvalidOutput, SUBMIT_PLAN_PARAMETERS, parseJsonText } from './output.js';
+import type { InvalidOutput} from './output.js';
+import { SUBMIT_PLAN_PARAMETERS, parseJsonText } from './output.js';
 import { runTool, toolDefinitions } from './tool-runner.js';
 
 /**

@@ -52,7 +52,7 @@ describe('gitops.patch: YAML', () => {
 
   it('edits the chosen document of a multi-document file', () => {
     const out = applyGitopsPatch(DEPLOY, patch('deploy.yaml', [{ path: 'metadata.name', value: 'checkout-svc', document: 1 }]));
-    assert.equal(out, DEPLOY.replace(/(kind: Service\nmetadata:\n  name: )checkout-api/, '$1checkout-svc'));
+    assert.equal(out, DEPLOY.replace(/(kind: Service\nmetadata:\n {2}name: )checkout-api/, '$1checkout-svc'));
   });
 
   it('sets a list or map value through the Document API, keeping comments', () => {
