@@ -27,7 +27,21 @@ export interface GitHubConfig {
 
 export type LlmConfig =
   | { provider: 'openai'; baseUrl?: string; apiKey: string; model: string }
-  | { provider: 'anthropic'; apiKey: string; model: string };
+  | { provider: 'anthropic'; apiKey: string; model: string; baseUrl?: string };
+
+/** Bounds of one LLM planning attempt. */
+export interface LlmLimits {
+  maxSteps: number;
+  timeoutMs: number;
+  maxTokens: number;
+}
+
+export interface PlanningConfig {
+  /** Policy YAML path; null means the deny-by-default policy. */
+  policyFile: string | null;
+  redactPatterns: string[];
+  llmLimits: LlmLimits;
+}
 
 export interface Config {
   port: number;
@@ -40,6 +54,7 @@ export interface Config {
   slack: SlackConfig | null;
   github: GitHubConfig | null;
   llm: LlmConfig | null;
+  planning: PlanningConfig;
   alerts: { token?: string; pagerDutySecret?: string };
   /** The validated environment, for components that own variables of their own. */
   env: Env;
@@ -84,6 +99,7 @@ export function loadConfig(raw: RawEnv, cwd = process.cwd()): Config {
     slack: slackConfig(env, problems),
     github: githubConfig(env, problems, cwd),
     llm: llmConfig(env, problems),
+    planning: planningConfig(env, problems, cwd),
     alerts: { token: env.PITCREW_ALERT_TOKEN, pagerDutySecret: env.PAGERDUTY_WEBHOOK_SECRET },
     env,
   };
@@ -185,7 +201,32 @@ function llmConfig(env: Env, problems: ConfigProblem[]): LlmConfig | null {
         problems.push({ variable: 'ANTHROPIC_API_KEY', message: `is required when PITCREW_LLM=anthropic. ${ENV_DOCS.ANTHROPIC_API_KEY.fix}` });
         return null;
       }
-      return { provider: 'anthropic', apiKey: env.ANTHROPIC_API_KEY, model: env.ANTHROPIC_MODEL ?? 'claude-sonnet-4-5' };
+      return { provider: 'anthropic', apiKey: env.ANTHROPIC_API_KEY, model: env.ANTHROPIC_MODEL ?? 'claude-sonnet-4-5', baseUrl: env.ANTHROPIC_BASE_URL };
     }
   }
+}
+
+function planningConfig(env: Env, problems: ConfigProblem[], cwd: string): PlanningConfig {
+  let redactPatterns: string[] = [];
+  if (env.PITCREW_REDACT_PATTERNS !== undefined) {
+    try {
+      const parsed: unknown = JSON.parse(env.PITCREW_REDACT_PATTERNS);
+      if (!Array.isArray(parsed) || !parsed.every((p) => typeof p === 'string')) throw new Error('not an array of strings');
+      parsed.forEach((source: string, index) => {
+        try {
+          new RegExp(source, 'g');
+        } catch (error) {
+          throw new Error(`pattern ${index + 1} (${JSON.stringify(source)}) is not a valid regular expression: ${(error as Error).message}`);
+        }
+      });
+      redactPatterns = parsed;
+    } catch (error) {
+      problems.push({ variable: 'PITCREW_REDACT_PATTERNS', message: `${(error as Error).message}. ${ENV_DOCS.PITCREW_REDACT_PATTERNS.fix}` });
+    }
+  }
+  return {
+    policyFile: env.PITCREW_POLICY_FILE ? resolve(cwd, env.PITCREW_POLICY_FILE) : null,
+    redactPatterns,
+    llmLimits: { maxSteps: env.PITCREW_LLM_MAX_STEPS, timeoutMs: env.PITCREW_LLM_TIMEOUT_MS, maxTokens: env.PITCREW_LLM_MAX_TOKENS },
+  };
 }

@@ -1,6 +1,6 @@
 import type { EnvName } from './env.js';
 
-export type EnvGroup = 'core' | 'store' | 'chroma' | 'slack' | 'github' | 'llm' | 'alerts';
+export type EnvGroup = 'core' | 'store' | 'chroma' | 'slack' | 'github' | 'llm' | 'planning' | 'alerts';
 
 export interface EnvDoc {
   group: EnvGroup;
@@ -173,6 +173,45 @@ export const ENV_DOCS: Record<EnvName, EnvDoc> = {
     help: 'Anthropic model name.',
     fix: 'Set ANTHROPIC_MODEL to a model id such as claude-sonnet-4-5.',
     example: 'claude-sonnet-4-5',
+  },
+  ANTHROPIC_BASE_URL: {
+    group: 'llm',
+    help: 'Anthropic API base URL, for a proxy or gateway. Unset: Anthropic\'s public API.',
+    fix: 'Set ANTHROPIC_BASE_URL to an http(s) URL such as https://llm-gateway.internal/anthropic, or unset it.',
+    example: 'https://llm-gateway.internal/anthropic',
+  },
+  PITCREW_LLM_MAX_STEPS: {
+    group: 'llm',
+    help: 'Most model turns (tool calls included) one planning attempt may take.',
+    fix: 'Set PITCREW_LLM_MAX_STEPS to a whole number between 1 and 20.',
+    example: '6',
+    default: '6',
+  },
+  PITCREW_LLM_TIMEOUT_MS: {
+    group: 'llm',
+    help: 'Wall-time budget of one planning attempt, in ms. The planner tries twice, then falls back to the runbook planner.',
+    fix: 'Set PITCREW_LLM_TIMEOUT_MS to a whole number of milliseconds, at least 1000.',
+    example: '60000',
+    default: '60000',
+  },
+  PITCREW_LLM_MAX_TOKENS: {
+    group: 'llm',
+    help: 'Token budget (input + output, all turns) of one planning attempt.',
+    fix: 'Set PITCREW_LLM_MAX_TOKENS to a whole number, at least 1000.',
+    example: '40000',
+    default: '40000',
+  },
+  PITCREW_POLICY_FILE: {
+    group: 'planning',
+    help: 'YAML policy: allowed action kinds, repos, http base URLs, Kubernetes clusters/namespaces, risk rules. Unset: nothing but human steps is allowed.',
+    fix: 'Set PITCREW_POLICY_FILE to a readable YAML file (see docs/policy.example.yml).',
+    example: './pitcrew.policy.yml',
+  },
+  PITCREW_REDACT_PATTERNS: {
+    group: 'planning',
+    help: 'Extra redaction patterns, as a JSON array of regular expressions (with a capture group, only group 1 is redacted).',
+    fix: 'Set PITCREW_REDACT_PATTERNS to a JSON array of valid regular expressions, e.g. ["acme-[0-9]{6}"].',
+    example: '["acme-internal-[0-9]{6}"]',
   },
   PITCREW_ALERT_TOKEN: {
     group: 'alerts',

@@ -7,6 +7,7 @@ const GROUP_TITLES: Record<EnvGroup, string> = {
   slack: 'Slack (optional: off unless both SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET are set)',
   github: 'GitHub App (optional: off unless APP_ID, a private key and WEBHOOK_SECRET are set)',
   llm: 'LLM planner (optional: the deterministic runbook planner needs no model)',
+  planning: 'Planning (policy, redaction)',
   alerts: 'Alert intake',
 };
 

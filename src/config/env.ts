@@ -67,6 +67,13 @@ export const Env = z.object({
   OPENAI_MODEL: optional(z.string()),
   ANTHROPIC_API_KEY: optional(z.string()),
   ANTHROPIC_MODEL: optional(z.string()),
+  ANTHROPIC_BASE_URL: optional(httpUrl),
+  PITCREW_LLM_MAX_STEPS: withDefault(z.coerce.number({ error: 'is not a number' }).int({ error: 'is not a whole number' }).min(1, { error: 'must be between 1 and 20' }).max(20, { error: 'must be between 1 and 20' }), 6),
+  PITCREW_LLM_TIMEOUT_MS: withDefault(z.coerce.number({ error: 'is not a number' }).int({ error: 'is not a whole number' }).min(1000, { error: 'must be at least 1000' }), 60_000),
+  PITCREW_LLM_MAX_TOKENS: withDefault(z.coerce.number({ error: 'is not a number' }).int({ error: 'is not a whole number' }).min(1000, { error: 'must be at least 1000' }), 40_000),
+  // planning
+  PITCREW_POLICY_FILE: optional(z.string()),
+  PITCREW_REDACT_PATTERNS: optional(z.string()),
   // alerts
   PITCREW_ALERT_TOKEN: optional(z.string().min(16, { error: 'must be at least 16 characters' })),
   PAGERDUTY_WEBHOOK_SECRET: optional(z.string()),

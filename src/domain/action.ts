@@ -1,4 +1,5 @@
 import { z } from 'zod/v4';
+import { firstInvisible } from './text-safety.js';
 
 /**
  * The allowlist of actions a Plan may hold. Anything not expressible here
@@ -19,87 +20,146 @@ export function riskAtLeast(risk: Risk, floor: Risk): boolean {
   return RISK_ORDER[risk] >= RISK_ORDER[floor];
 }
 
-/** "owner/name" */
-export const RepoRef = z.string().regex(/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/, { error: 'must be "owner/name"' });
+/** Prose shown to humans: no control, bidi or zero-width characters (they disguise text). */
+export const PlainText = z.string().refine((text) => firstInvisible(text) === undefined, {
+  error: (issue) => `contains an invisible or control character (${firstInvisible(String(issue.input))}); remove it`,
+});
 
-/** A repository-relative path: no absolute paths, no `..` segments. */
+/** "owner/name" */
+export const RepoRef = z.string().max(140).regex(/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/, { error: 'must be "owner/name"' })
+  .refine((repo) => !repo.split('/').some((part) => part === '.' || part === '..'), { error: 'must be "owner/name"' });
+
+/** A repository-relative path: no absolute paths, no `.`/`..`/empty segments, no `.git`, no backslashes or controls. */
 export const RepoPath = z
   .string()
   .min(1)
-  .refine((path) => !path.startsWith('/') && !path.split('/').includes('..') && !path.includes('\0'), { error: 'must be a relative path inside the repository' });
+  .max(1024)
+  .refine((path) => {
+    if (path.startsWith('/') || path.includes('\\') || firstInvisible(path) !== undefined) return false;
+    return path.split('/').every((segment) => segment !== '' && segment !== '.' && segment !== '..' && segment.toLowerCase() !== '.git');
+  }, { error: 'must be a relative path inside the repository (no leading /, no . or .. segments, no .git, no backslashes)' });
 
-const K8sName = z.string().regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, { error: 'must be a Kubernetes object name' }).max(253);
+const K8sName = z.string().max(253).regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, { error: 'must be a Kubernetes object name (lowercase letters, digits, - and .)' });
+const K8sNamespace = z.string().max(63).regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, { error: 'must be a Kubernetes namespace name (lowercase letters, digits and -)' });
+/** A kubeconfig context name. */
+const ClusterName = z.string().max(253).regex(/^[A-Za-z0-9][A-Za-z0-9._:@-]*$/, { error: 'must be a kubeconfig context name (letters, digits, . _ : @ -)' });
+
+/** A git branch or tag name, conservatively: no `..`, no leading `-`, no spaces or controls. */
+const GitRef = z.string().min(1).max(255).regex(/^[A-Za-z0-9._/-]+$/, { error: 'must be a branch or tag name' })
+  .refine((ref) => !ref.startsWith('-') && !ref.includes('..') && !ref.includes('//') && !ref.endsWith('.lock') && !ref.endsWith('/'), { error: 'must be a branch or tag name' });
+
+/**
+ * An http(s) URL with no credentials, no backslashes, no whitespace, no encoded
+ * slashes and no `..` segments (raw or percent-encoded): URL normalisation would otherwise
+ * move a request outside the allowlisted base path.
+ */
+export const HttpUrl = z.string().max(2048).refine((raw) => {
+  if (/[\\\s]/.test(raw) || /%(2f|5c|00)/i.test(raw) || firstInvisible(raw) !== undefined) return false;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    return false;
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') return false;
+  if (url.username || url.password) return false;
+  const rawPath = raw.replace(/^[a-z]+:\/\/[^/?#]*/i, '').split(/[?#]/)[0] ?? '';
+  return !rawPath.split('/').some((segment) => /^(\.|%2e){1,2}$/i.test(segment));
+}, { error: 'must be an http(s) URL without credentials, backslashes, whitespace or . / .. path segments' });
+
+/** JSON-representable values only (what a file patch or request body may carry). */
+export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+export const JsonValue: z.ZodType<JsonValue> = z.lazy(() =>
+  z.union([z.string(), z.number(), z.boolean(), z.null(), z.array(JsonValue), z.record(z.string(), JsonValue)]));
+
+/**
+ * A path into a YAML/JSON document: dot segments and bracket segments,
+ * e.g. `spec.replicas`, `spec.template.spec.containers[0].image`,
+ * `metadata.labels["app.kubernetes.io/name"]`, `containers[name=api].image`.
+ */
+export const DocumentPath = z.string().min(1).max(500).regex(
+  /^(?:[A-Za-z_$][\w$-]*|\[(?:\d+|"[^"\\]*"|[A-Za-z_][\w-]*=[\w.:/-]+)\])(?:\.[A-Za-z_$][\w$-]*|\[(?:\d+|"[^"\\]*"|[A-Za-z_][\w-]*=[\w.:/-]+)\])*$/,
+  { error: 'must be a document path such as spec.replicas, items[0].name, labels["app.kubernetes.io/name"] or containers[name=api].image' },
+);
 
 const Common = {
   /** Short human title shown in Slack and the PR. */
-  title: z.string().max(200).optional(),
+  title: PlainText.max(200).optional(),
   /** A runbook may declare a higher risk than the kind's default; never lower. */
   risk: Risk.optional(),
 };
 
 export const GitopsPatchAction = z
-  .object({
+  .strictObject({
     kind: z.literal('gitops.patch'),
     repo: RepoRef.optional(),
     path: RepoPath,
     /** Set values at YAML/JSON paths (dot or bracket notation), keeping comments and formatting. */
-    set: z.array(z.object({ path: z.string().min(1), value: z.unknown() })).min(1).optional(),
+    set: z.array(z.strictObject({
+      path: DocumentPath,
+      value: JsonValue,
+      /** Which document of a multi-document YAML file (0-based); default 0. */
+      document: z.number().int().min(0).max(100).optional(),
+    })).min(1).max(50).optional(),
     /** Or: a unified diff against the file. */
-    diff: z.string().min(1).optional(),
+    diff: z.string().min(1).max(200_000).optional(),
     ...Common,
   })
   .refine((a) => (a.set === undefined) !== (a.diff === undefined), { error: 'gitops.patch needs exactly one of "set" or "diff"' });
 
-export const WorkflowDispatchAction = z.object({
+export const WorkflowDispatchAction = z.strictObject({
   kind: z.literal('github.workflow_dispatch'),
   repo: RepoRef.optional(),
-  /** Workflow file name (e.g. remediate.yml) or id. */
-  workflow: z.string().min(1),
-  ref: z.string().min(1).default('main'),
-  inputs: z.record(z.string(), z.string()).default({}),
+  /** Workflow file name (e.g. remediate.yml) or numeric id. */
+  workflow: z.string().max(255).regex(/^(?:[A-Za-z0-9_.-]+\.ya?ml|\d+)$/, { error: 'must be a workflow file name (remediate.yml) or a numeric id' }),
+  ref: GitRef.default('main'),
+  inputs: z.record(
+    z.string().regex(/^[A-Za-z_][A-Za-z0-9_-]*$/, { error: 'input names are letters, digits, _ and -' }),
+    PlainText.max(1000),
+  ).refine((inputs) => Object.keys(inputs).length <= 25, { error: 'GitHub accepts at most 25 workflow inputs' }).default({}),
   ...Common,
 });
 
-export const RerunFailedJobsAction = z.object({
+export const RerunFailedJobsAction = z.strictObject({
   kind: z.literal('github.rerun_failed_jobs'),
   repo: RepoRef.optional(),
   runId: z.coerce.number().int().positive(),
   ...Common,
 });
 
-export const HttpRequestAction = z.object({
+export const HttpRequestAction = z.strictObject({
   kind: z.literal('http.request'),
   method: z.enum(['GET', 'POST', 'PUT', 'PATCH', 'DELETE']).default('POST'),
   /** Must start with a base URL on the policy's allowlist; requests are HMAC-signed. */
-  url: z.url({ protocol: /^https?$/ }),
-  body: z.unknown().optional(),
+  url: HttpUrl,
+  body: JsonValue.optional(),
   ...Common,
 });
 
-export const RolloutRestartAction = z.object({
+export const RolloutRestartAction = z.strictObject({
   kind: z.literal('kubernetes.rollout_restart'),
   /** kubeconfig context; default context when absent. */
-  cluster: z.string().optional(),
-  namespace: K8sName,
+  cluster: ClusterName.optional(),
+  namespace: K8sNamespace,
   resource: z.enum(['deployment', 'statefulset', 'daemonset']).default('deployment'),
   name: K8sName,
   ...Common,
 });
 
-export const ScaleAction = z.object({
+export const ScaleAction = z.strictObject({
   kind: z.literal('kubernetes.scale'),
-  cluster: z.string().optional(),
-  namespace: K8sName,
+  cluster: ClusterName.optional(),
+  namespace: K8sNamespace,
   resource: z.enum(['deployment', 'statefulset']).default('deployment'),
   name: K8sName,
   replicas: z.coerce.number().int().min(0).max(1000),
   ...Common,
 });
 
-export const NotifyAction = z.object({
+export const NotifyAction = z.strictObject({
   kind: z.literal('notify'),
   /** A human step. It has no effect; it is shown and tracked. */
-  message: z.string().min(1).max(2000),
+  message: PlainText.min(1).max(4000),
   ...Common,
 });
 

@@ -16,6 +16,11 @@ export type ErrorCode =
   | 'http_port_in_use'
   | 'input_invalid'
   | 'not_found'
+  | 'patch_invalid'
+  | 'patch_path_missing'
+  | 'patch_does_not_apply'
+  | 'policy_invalid'
+  | 'llm_failed'
   | 'unexpected';
 
 export class PitcrewError extends Error {

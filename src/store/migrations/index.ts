@@ -1,5 +1,6 @@
 import type { Migration } from 'kysely';
 import * as m0001 from './0001-settings.js';
+import * as m0040 from './0040-plan-decisions.js';
 
 /**
  * Every migration, in order. One set for SQLite and Postgres: migrations use
@@ -8,4 +9,5 @@ import * as m0001 from './0001-settings.js';
  */
 export const migrations: Record<string, Migration> = {
   '0001-settings': m0001,
+  '0040-plan-decisions': m0040,
 };
