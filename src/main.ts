@@ -1,3 +1,5 @@
+import { startGitHubFromConfig } from './adapters/github/from-config.js';
+import type { GitHubService } from './adapters/github/mount.js';
 import type { Config } from './config/config.js';
 import { describeFeatures } from './config/features.js';
 import { systemClock, type Clock } from './domain/clock.js';
@@ -16,6 +18,8 @@ export interface RunningService {
   port: number;
   store: Store;
   chroma: ChromaService;
+  /** The GitHub App and its Forge; null when GitHub is not configured. */
+  github: GitHubService | null;
   /** Stop accepting, finish in-flight work, close the store, stop Chroma. */
   stop(): Promise<void>;
 }
@@ -55,7 +59,11 @@ export async function startService(config: Config, log: Logger, deps: ServiceDep
     }
     if (!config.alerts.token) log.warn('PITCREW_ALERT_TOKEN is not set: alert endpoints accept requests from loopback only');
 
-    return { port, store, chroma, stop: stopAll };
+    // 3. GitHub: webhooks and the Forge when configured, else the app setup page.
+    const github = await startGitHubFromConfig(config, http, log, port);
+    if (github) stops.push(() => github.stop());
+
+    return { port, store, chroma, github, stop: stopAll };
   } catch (error) {
     await stopAll();
     throw error;

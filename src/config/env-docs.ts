@@ -135,6 +135,13 @@ export const ENV_DOCS: Record<EnvName, EnvDoc> = {
     example: 'https://api.github.com',
     default: 'https://api.github.com',
   },
+  PITCREW_GITHUB_SETUP: {
+    group: 'github',
+    help: 'While the GitHub App is not configured, serve Probot\'s setup page at /probot: it registers the app from app.yml and writes APP_ID, PRIVATE_KEY and WEBHOOK_SECRET to .env.',
+    fix: 'Set PITCREW_GITHUB_SETUP to true or false. Turn it off on servers reachable by others before the app is configured.',
+    example: 'true',
+    default: 'true',
+  },
   PITCREW_LLM: {
     group: 'llm',
     help: 'Which model provider the planner uses: none (deterministic runbook planner), openai or anthropic.',

@@ -60,6 +60,7 @@ export const Env = z.object({
   PRIVATE_KEY_PATH: optional(z.string()),
   WEBHOOK_SECRET: optional(z.string()),
   GITHUB_API_URL: optional(httpUrl),
+  PITCREW_GITHUB_SETUP: withDefault(boolean, true),
   // llm
   PITCREW_LLM: withDefault(z.enum(LLM_PROVIDERS, { error: `must be one of ${LLM_PROVIDERS.join(', ')}` }), 'none'),
   OPENAI_BASE_URL: optional(httpUrl),

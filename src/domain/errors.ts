@@ -21,6 +21,9 @@ export type ErrorCode =
   | 'patch_does_not_apply'
   | 'policy_invalid'
   | 'llm_failed'
+  | 'propose_invalid'
+  | 'propose_rejected'
+  | 'forge_unavailable'
   | 'unexpected';
 
 export class PitcrewError extends Error {

@@ -1,0 +1,69 @@
+import { Probot, createNodeMiddleware } from 'probot';
+import type { GitHubConfig } from '../../config/config.js';
+import type { Policy } from '../../domain/policy.js';
+import type { HttpServer } from '../../http/server.js';
+import { KeyedMutex } from '../../ops/keyed-mutex.js';
+import type { Logger } from '../../ops/logger.js';
+import { createRateLimiter, type RateLimiter } from '../../ops/rate-limit/limiter.js';
+import type { Redactor } from '../../ops/redaction/redactor.js';
+import { pitcrewApp } from './app.js';
+import { GitHubForge } from './forge.js';
+import { createOctokitClass } from './octokit.js';
+import { WEBHOOK_PATH, createSetupHandler } from './setup.js';
+
+/**
+ * The GitHub App on the shared HTTP server: Probot's webhook middleware at
+ * /api/github/webhooks (a bad or missing signature gets 400 and nothing
+ * else happens), and the Forge the pipeline proposes through.
+ */
+export interface GitHubDeps {
+  log: Logger;
+  policy: Policy;
+  redactor: Redactor;
+  dryRun: boolean;
+  /** The shared content-creation limiter; one is made when absent. */
+  limiter?: RateLimiter;
+  /** Octokit retry and throttling (tests turn them off). */
+  retries?: boolean;
+  throttle?: boolean;
+}
+
+export interface GitHubService {
+  forge: GitHubForge;
+  probot: Probot;
+  limiter: RateLimiter;
+  stop(): Promise<void>;
+}
+
+export async function mountGitHub(http: HttpServer, config: GitHubConfig, deps: GitHubDeps): Promise<GitHubService> {
+  const log = deps.log.child({ component: 'github' });
+  const ownsLimiter = !deps.limiter;
+  const limiter = deps.limiter ?? createRateLimiter({ name: 'github-writes' });
+  const Octokit = createOctokitClass({ limiter, log, retries: deps.retries ?? true, throttle: deps.throttle ?? true });
+  const probot = new Probot({ appId: config.appId, privateKey: config.privateKey, secret: config.webhookSecret, baseUrl: config.apiUrl, Octokit, log });
+  const mutex = new KeyedMutex();
+  const forge = new GitHubForge({ probot, policy: deps.policy, redactor: deps.redactor, log, dryRun: deps.dryRun, mutex });
+  const app = pitcrewApp({ forge, log, dryRun: deps.dryRun, gate: { options: { policy: deps.policy }, mutex, log } });
+  const middleware = await createNodeMiddleware(app, { probot, webhooksPath: WEBHOOK_PATH });
+  http.route('POST', WEBHOOK_PATH, async (req, res) => {
+    await middleware(req, res, () => res.writeHead(404).end());
+  });
+  return {
+    forge,
+    probot,
+    limiter,
+    stop: async () => {
+      if (ownsLimiter) await limiter.stop();
+    },
+  };
+}
+
+/** Without credentials: Probot's setup page at /probot, which registers the app from app.yml and writes .env. */
+export async function mountGitHubSetup(http: HttpServer, options: { host: string; port: number; log: Logger; apiUrl?: string; updateEnv?: (env: Record<string, string>) => unknown }): Promise<void> {
+  const handler = await createSetupHandler({ ...options, log: options.log.child({ component: 'github-setup' }) });
+  const serve = async (req: Parameters<typeof handler>[0], res: Parameters<typeof handler>[1]) => {
+    if (!(await handler(req, res))) res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
+  };
+  http.route('GET', '/', serve);
+  http.route('*', '/probot', serve, { prefix: true });
+}

@@ -1,0 +1,55 @@
+import Bottleneck from 'bottleneck';
+
+/**
+ * A limiter for calls that create content on a downstream service (GitHub:
+ * commits, PRs, statuses, comments, labels). GitHub's guidance: no concurrent
+ * writes, about 80 a minute and 500 an hour at most, or secondary rate limits
+ * start. One limiter is shared by every client of a service in the process;
+ * pass Bottleneck's datastore options (`datastore: 'ioredis'`, `clientOptions`,
+ * `id`) to share it across processes.
+ */
+export interface RateLimiter {
+  schedule<T>(fn: () => Promise<T>): Promise<T>;
+  /** Jobs waiting or running. */
+  pending(): number;
+  stop(): Promise<void>;
+}
+
+export interface LimiterOptions {
+  /** Name in logs and, with Redis, the shared key. */
+  name: string;
+  maxConcurrent?: number;
+  /** Jobs started per minute, spread evenly (minimum spacing 60 s / perMinute). */
+  perMinute?: number;
+  /** Jobs started per hour (a reservoir refilled every hour). */
+  perHour?: number;
+  /** Extra Bottleneck options, e.g. the Redis datastore. */
+  bottleneck?: Bottleneck.ConstructorOptions;
+}
+
+export const GITHUB_WRITE_LIMITS = { maxConcurrent: 1, perMinute: 80, perHour: 500 } as const;
+
+export function createRateLimiter(options: LimiterOptions): RateLimiter {
+  const perMinute = options.perMinute ?? GITHUB_WRITE_LIMITS.perMinute;
+  const perHour = options.perHour ?? GITHUB_WRITE_LIMITS.perHour;
+  const limiter = new Bottleneck({
+    id: `pitcrew-${options.name}`,
+    maxConcurrent: options.maxConcurrent ?? GITHUB_WRITE_LIMITS.maxConcurrent,
+    minTime: Math.ceil(60_000 / perMinute),
+    reservoir: perHour,
+    reservoirRefreshAmount: perHour,
+    reservoirRefreshInterval: 60 * 60_000,
+    ...options.bottleneck,
+  });
+  return {
+    schedule: (fn) => limiter.schedule(fn),
+    pending: () => {
+      const counts = limiter.counts();
+      return (counts.RECEIVED ?? 0) + (counts.QUEUED ?? 0) + (counts.RUNNING ?? 0) + (counts.EXECUTING ?? 0);
+    },
+    stop: async () => {
+      await limiter.stop({ dropWaitingJobs: false });
+      await limiter.disconnect();
+    },
+  };
+}
