@@ -45,7 +45,7 @@ export function link(title: string, url: string | undefined): string {
   try {
     const parsed = new URL(url);
     if ((parsed.protocol !== 'https:' && parsed.protocol !== 'http:') || parsed.username || parsed.password) return inline(title, 200);
-    return `[${inline(title, 200)}](${parsed.toString().replace(/[()<>\s]/g, (char) => encodeURIComponent(char))})`;
+    return `[${inline(title, 200)}](${parsed.toString().replace(/[()<>\s]/g, (char) => `%${char.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`)})`;
   } catch {
     return inline(title, 200);
   }

@@ -32,7 +32,12 @@ export function parseRepoConfig(text: string): RepoConfigParse {
     const at = position(contents, lines);
     return { ok: false, problems: [{ ...at, key: '', message: 'the file must be a mapping of keys (approvers:, requiredApprovals:, …)', fix: 'Start the file with `approvers:`; see docs/pitcrew.example.yml.' }] };
   }
-  const raw: unknown = doc.toJS({ maxAliasCount: 100 }) ?? {};
+  let raw: unknown;
+  try {
+    raw = doc.toJS({ maxAliasCount: 100 }) ?? {};
+  } catch (error) {
+    return { ok: false, problems: [{ line: 1, column: 1, endLine: 1, key: '', message: `cannot be read: ${(error as Error).message}`, fix: 'Write the values out instead of using YAML anchors and aliases.' }] };
+  }
   const parsed = RepoConfig.safeParse(raw);
   if (parsed.success) return { ok: true, config: parsed.data };
   const problems = parsed.error.issues.flatMap((issue) => issueProblems(issue, doc, raw, lines));

@@ -12,6 +12,7 @@ export interface RateLimiter {
   schedule<T>(fn: () => Promise<T>): Promise<T>;
   /** Jobs waiting or running. */
   pending(): number;
+  /** Stops: running jobs finish, waiting ones are rejected. */
   stop(): Promise<void>;
 }
 
@@ -47,8 +48,9 @@ export function createRateLimiter(options: LimiterOptions): RateLimiter {
       const counts = limiter.counts();
       return (counts.RECEIVED ?? 0) + (counts.QUEUED ?? 0) + (counts.RUNNING ?? 0) + (counts.EXECUTING ?? 0);
     },
+    // Queued jobs are rejected (a spent hourly budget would otherwise hold shutdown for up to an hour).
     stop: async () => {
-      await limiter.stop({ dropWaitingJobs: false });
+      await limiter.stop({ dropWaitingJobs: true, dropErrorMessage: `${options.name}: the rate limiter was stopped` });
       await limiter.disconnect();
     },
   };
