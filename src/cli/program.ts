@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { configCommand } from './commands/config.js';
 import { doctorCommand } from './commands/doctor.js';
+import { evalCommand } from './commands/eval.js';
 import { serveCommand } from './commands/serve.js';
 
 /** The `pitcrew` command tree. One file per command under ./commands. */
@@ -11,5 +12,6 @@ export function buildProgram(version: string): Command {
     .showHelpAfterError('(run with --help for usage)')
     .addCommand(serveCommand())
     .addCommand(doctorCommand())
-    .addCommand(configCommand());
+    .addCommand(configCommand())
+    .addCommand(evalCommand());
 }
