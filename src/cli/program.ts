@@ -2,6 +2,8 @@ import { Command } from 'commander';
 import { configCommand } from './commands/config.js';
 import { doctorCommand } from './commands/doctor.js';
 import { evalCommand } from './commands/eval.js';
+import { indexCommand } from './commands/index.js';
+import { searchCommand } from './commands/search.js';
 import { serveCommand } from './commands/serve.js';
 
 /** The `pitcrew` command tree. One file per command under ./commands. */
@@ -13,5 +15,7 @@ export function buildProgram(version: string): Command {
     .addCommand(serveCommand())
     .addCommand(doctorCommand())
     .addCommand(configCommand())
+    .addCommand(indexCommand())
+    .addCommand(searchCommand())
     .addCommand(evalCommand());
 }

@@ -111,6 +111,8 @@ export interface RetrievalResult {
   ciFailures: MemoryHit[];
   /** Wall time of the search, in milliseconds. */
   tookMs: number;
+  /** Degradations a human should know about (e.g. the vector route failed and lexical routes answered alone). */
+  warnings: string[];
 }
 
 /** The sentence shown when retrieval abstains. */

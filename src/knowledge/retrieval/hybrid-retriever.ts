@@ -104,7 +104,11 @@ export class HybridRetriever implements Retriever {
     // 3. Content routes, fused.
     const sections = runbooks.lexical.searchSections(query.text, allowed).slice(0, depth);
     const titles = runbooks.lexical.searchTitles(query.text, allowed).slice(0, depth);
-    const vectors = (await this.vectorSearch(query, depth * 2)).filter((hit) => runbooks.catalog.has(hit.runbookId) && (!allowed || allowed(hit.runbookId))).slice(0, depth);
+    const warnings: string[] = [];
+    const vectors = (await this.vectorSearch(query, depth * 2).catch((error: Error) => {
+      warnings.push(`vector route failed, lexical routes answered alone: ${error.message}`);
+      return [];
+    })).filter((hit) => runbooks.catalog.has(hit.runbookId) && (!allowed || allowed(hit.runbookId))).slice(0, depth);
     sections.forEach((hit, index) => {
       const found = candidate(runbooks.catalog.get(hit.runbookId)!);
       found.chunkId ??= hit.chunkId;
@@ -145,10 +149,13 @@ export class HybridRetriever implements Retriever {
     const decision = decide(top, evidence.score, this.options.minEvidence, runbooks.catalog.size);
 
     const memory = request.includeMemory === false || !this.options.memory ? undefined : this.options.memory;
-    const [incidents, ciFailures] = memory
-      ? await Promise.all([memory.incidents.search(query.text, 3), memory.ciFailures.search(query.text, 3)])
-      : [[] as MemoryHit[], [] as MemoryHit[]];
-    return { decision, runbooks: hits, evidence, incidents, ciFailures, tookMs: round(performance.now() - started) };
+    const searchMemory = (collection: MemoryCollection) => collection.search(query.text, 3).catch((error: Error) => {
+      warnings.push(`${collection.name} search failed: ${error.message}`);
+      return [] as MemoryHit[];
+    });
+    const [incidents, ciFailures] = memory ? await Promise.all([searchMemory(memory.incidents), searchMemory(memory.ciFailures)]) : [[] as MemoryHit[], [] as MemoryHit[]];
+    if (!runbooks.ready) warnings.push('the runbook index is still loading');
+    return { decision, runbooks: hits, evidence, incidents, ciFailures, tookMs: round(performance.now() - started), warnings };
   }
 
   private async waitForFirstIndex(): Promise<void> {

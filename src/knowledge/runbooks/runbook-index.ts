@@ -69,7 +69,7 @@ export class RunbookIndex {
     return this.catalogVersion;
   }
 
-  /** True once a first index run has completed. */
+  /** True once a first index run has loaded the files (even if writing vectors then failed). */
   get ready(): boolean {
     return this.indexedOnce;
   }
@@ -90,6 +90,7 @@ export class RunbookIndex {
     onProgress?.({ phase: 'scan', done: 0, total: dirs.length });
     const loaded = loadRunbooks(dirs);
     if (loaded.scannedDirs.length === 0 && dirs.length > 0) {
+      this.indexedOnce = true;
       throw new PitcrewError('input_invalid', `No runbook directory found: ${loaded.missingDirs.join(', ')} ${loaded.missingDirs.length === 1 ? 'does' : 'do'} not exist.`,
         'Create the directory, pass existing ones to `pitcrew index`, or set PITCREW_RUNBOOK_DIRS.');
     }
@@ -122,13 +123,15 @@ export class RunbookIndex {
       if (known) current.set(id, known);
     }
 
+    // The lexical side first: if writing vectors fails (embeddings server down),
+    // lexical and title search still see the current files; the next run retries the vectors.
+    this.replaceCatalog(current);
+    this.indexedOnce = true;
     onProgress?.({ phase: 'embed', done: 0, total: changed.length });
     const chunksWritten = await this.write(changed, indexed, (done, file) => onProgress?.({ phase: 'embed', done, total: changed.length, file }));
     const stale = removedIds.flatMap((id) => indexed.get(id)!.chunkIds);
     for (let i = 0; i < stale.length; i += WRITE_BATCH) await this.vectors.store.delete({ ids: stale.slice(i, i + WRITE_BATCH) });
 
-    this.replaceCatalog(current);
-    this.indexedOnce = true;
     onProgress?.({ phase: 'done', done: changed.length, total: changed.length });
     const summary: IndexSummary = {
       added,

@@ -1,6 +1,6 @@
 import { Chroma } from '@langchain/community/vectorstores/chroma';
 import type { Embeddings } from '@langchain/core/embeddings';
-import type { ChromaClient, Collection, EmbeddingFunction, Metadata } from 'chromadb';
+import { ChromaNotFoundError, type ChromaClient, type Collection, type EmbeddingFunction, type Metadata } from 'chromadb';
 import type { Logger } from '../../ops/logger.js';
 
 /**
@@ -45,26 +45,25 @@ export async function openVectorCollection(
   log: Logger,
 ): Promise<VectorCollection> {
   const embeddingFunction = toEmbeddingFunction(model.embeddings);
-  const names = new Set((await listAll(client)).map((collection) => collection.name));
   const scratchName = `${name}${REEMBED_SUFFIX}`;
+  let existing = await find(client, name, embeddingFunction);
 
-  if (names.has(scratchName)) {
-    const scratch = await client.getCollection({ name: scratchName, embeddingFunction });
-    if (!names.has(name) && scratch.metadata?.[STATE_KEY] === 'ready') {
+  const scratchLeft = await find(client, scratchName, embeddingFunction);
+  if (scratchLeft) {
+    if (!existing && scratchLeft.metadata?.[STATE_KEY] === 'ready') {
       log.warn({ collection: name }, 'finishing an interrupted re-embedding');
-      await scratch.modify({ name });
-      names.add(name);
+      await scratchLeft.modify({ name });
+      existing = await find(client, name, embeddingFunction);
     } else {
       await client.deleteCollection({ name: scratchName });
     }
   }
 
-  if (!names.has(name)) {
+  if (!existing) {
     const collection = await create(client, name, model, embeddingFunction, 'ready');
     return { name, store: bind(model, name, collection), collection, opened: 'created' };
   }
 
-  const existing = await client.getCollection({ name, embeddingFunction });
   const previousModel = String(existing.metadata?.[MODEL_KEY] ?? 'unknown');
   if (previousModel === model.modelId) return { name, store: bind(model, name, existing), collection: existing, opened: 'reused' };
 
@@ -111,12 +110,13 @@ function bind(model: EmbeddingModel, name: string, collection: Collection): Chro
   return store;
 }
 
-async function listAll(client: ChromaClient): Promise<Collection[]> {
-  const all: Collection[] = [];
-  for (let offset = 0; ; offset += 100) {
-    const page = await client.listCollections({ limit: 100, offset });
-    all.push(...page);
-    if (page.length < 100) return all;
+/** The collection, or undefined when there is none (with our embedding function, so chromadb does not warn about a missing one). */
+async function find(client: ChromaClient, name: string, embeddingFunction: EmbeddingFunction): Promise<Collection | undefined> {
+  try {
+    return await client.getCollection({ name, embeddingFunction });
+  } catch (error) {
+    if (error instanceof ChromaNotFoundError || /does not exist|not found/i.test((error as Error).message)) return undefined;
+    throw error;
   }
 }
 
