@@ -1,5 +1,6 @@
 import type { Config } from './config/config.js';
 import { describeFeatures } from './config/features.js';
+import { isPitcrewError } from './domain/errors.js';
 import { systemClock, type Clock } from './domain/clock.js';
 import { mountHealthRoutes, type ReadinessCheck } from './http/health-routes.js';
 import { HttpServer } from './http/server.js';
@@ -69,7 +70,9 @@ export async function startService(config: Config, log: Logger, deps: ServiceDep
     log.info({ embeddingModel: knowledge.embeddingModel, dirs: config.knowledge.runbookDirs }, 'knowledge ready; indexing runbooks');
     const runbooksIndexed = knowledge.indexRunbooks().then(
       () => undefined,
-      (error: Error) => log.error({ err: error.message }, 'runbook indexing failed; retrieval uses what is indexed'),
+      (error: Error) => (isPitcrewError(error, 'input_invalid')
+        ? log.warn({ err: error.message }, 'no runbooks indexed')
+        : log.error({ err: error.message }, 'runbook indexing failed; retrieval uses what is indexed')),
     );
     stops.push(() => runbooksIndexed);
 

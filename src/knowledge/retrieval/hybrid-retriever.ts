@@ -13,7 +13,7 @@ import type { Runbook, RunbookChunk } from '../runbooks/runbook.js';
 import type { RunbookIndex } from '../runbooks/runbook-index.js';
 import { alertKey, tokenize } from '../text/tokenize.js';
 import { contentEvidence } from './abstention.js';
-import { DEFAULT_RRF_K, rankByScore, reciprocalRankFusion } from './fusion.js';
+import { DEFAULT_RRF_K, reciprocalRankFusion } from './fusion.js';
 import { resolveMovedTo } from './moved-to.js';
 import { signalQuery, type SignalQuery } from './signal-query.js';
 
