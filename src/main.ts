@@ -52,11 +52,6 @@ export async function startService(config: Config, log: Logger, deps: ServiceDep
     const [store, chroma] = await bothOrStop(openStore(config.store), startChroma(config.chroma, log), stops);
     log.info({ store: store.description }, 'store ready');
 
-    checks.push(
-      { name: 'store', ready: () => store.ping().then(() => true, () => false) },
-      { name: 'chroma', ready: () => chroma.ready() },
-    );
-
     // 3. Knowledge: collections open now; runbooks index in the background, so
     // readiness does not wait on embedding. Retrieval waits (bounded) for the first run.
     const knowledge = await openKnowledge({
@@ -75,6 +70,12 @@ export async function startService(config: Config, log: Logger, deps: ServiceDep
         : log.error({ err: error.message }, 'runbook indexing failed; retrieval uses what is indexed')),
     );
     stops.push(() => runbooksIndexed);
+
+    // Ready from here on: everything above is up (runbook indexing goes on in the background).
+    checks.push(
+      { name: 'store', ready: () => store.ping().then(() => true, () => false) },
+      { name: 'chroma', ready: () => chroma.ready() },
+    );
 
     for (const feature of describeFeatures(config)) {
       log.info({ feature: feature.name, on: feature.on, detail: feature.detail }, `feature ${feature.name} ${feature.on ? 'on' : 'off'}`);
