@@ -29,7 +29,8 @@ import { signalQuery, type SignalQuery } from './signal-query.js';
  *    declares the alert's service gets one extra first-place vote;
  * 4. order: exact, then mention, then fused content score;
  * 5. abstain with "no matching runbook" when no runbook is named after the
- *    alert and the best one covers too little of what the alert says.
+ *    alert and the best one covers too little of what the alert says (a
+ *    runbook that only mentions the alert needs half that evidence).
  */
 export interface HybridRetrieverOptions {
   runbooks: RunbookIndex;
@@ -203,7 +204,11 @@ export class HybridRetriever implements Retriever {
 function decide(top: Candidate | undefined, evidence: number, threshold: number, corpusSize: number): RetrievalDecision {
   if (!top) return { kind: 'abstain', reason: corpusSize === 0 ? `${NO_MATCHING_RUNBOOK}: no runbooks are indexed` : `${NO_MATCHING_RUNBOOK}: nothing matched` };
   if (top.tier === 0) return { kind: 'match', route: 'exact', reason: top.matches.find((match) => match.route === 'exact')!.reason };
-  if (top.tier === 1) return { kind: 'match', route: 'mention', reason: top.matches.find((match) => match.route === 'mention')!.reason };
+  // A page that only names the alert (a "see also") needs half the content evidence too.
+  if (top.tier === 1 && evidence >= threshold / 2) return { kind: 'match', route: 'mention', reason: top.matches.find((match) => match.route === 'mention')!.reason };
+  if (top.tier === 1) {
+    return { kind: 'abstain', reason: `${NO_MATCHING_RUNBOOK}: only ${top.runbook.path} names the alert, and it covers ${evidence.toFixed(2)} of the alert text (needs ${threshold / 2} for a mention)` };
+  }
   if (evidence < threshold) {
     return { kind: 'abstain', reason: `${NO_MATCHING_RUNBOOK}: no runbook is named after the alert, and the best one (${top.runbook.path}) covers ${evidence.toFixed(2)} of the alert text (threshold ${threshold})` };
   }

@@ -31,6 +31,7 @@ describe('hybrid retriever (real Chroma)', () => {
       'Read the previous logs of the crashing container.',
     ].join('\n'));
     writeRunbook(dir, 'generic-crashloop.md', '# Pods restarting\n\nA pod keeps restarting in CrashLoopBackOff; see KubePodCrashLooping for the payments service.');
+    writeRunbook(dir, 'queues.md', '# Queue troubleshooting\n\nMessage queues back up when consumers are slow or stuck on a poison message. Related alert: OrdersQueueBacklog.');
     knowledge = await testKnowledge(url, [dir]);
     await knowledge.indexRunbooks();
   });
@@ -53,6 +54,15 @@ describe('hybrid retriever (real Chroma)', () => {
     // The runbook that only mentions the alert comes next, by the mention route.
     assert.equal(result.runbooks[1]!.path, 'generic-crashloop.md');
     assert.equal(result.runbooks[1]!.route, 'mention');
+  });
+
+  it('takes a runbook that only names the alert when the content agrees, and abstains when it does not', async () => {
+    const agrees = await knowledge.retriever.retrieve({ signal: alertSignal({ alertname: 'OrdersQueueBacklog', summary: 'Orders queue backs up: consumers are slow' }) });
+    assert.equal(agrees.decision.kind === 'match' && agrees.decision.route, 'mention');
+    assert.equal(agrees.runbooks[0]!.path, 'queues.md');
+    const disagrees = await knowledge.retriever.retrieve({ signal: alertSignal({ alertname: 'OrdersQueueBacklog', summary: 'TLS handshake failures from the orders gateway' }) });
+    assert.equal(disagrees.decision.kind, 'abstain');
+    assert.match(disagrees.decision.reason, /only queues\.md names the alert/);
   });
 
   it('routes on the file name of plain markdown, case and separators aside', async () => {
