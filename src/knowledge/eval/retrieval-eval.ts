@@ -93,10 +93,12 @@ export async function evaluateRetrieval(retriever: Retriever, queries: EvalQuery
   for (const query of queries) {
     const signal = alertmanagerAlertToSignal(queryToAlert(query, mode));
     const started = performance.now();
-    const result = await retriever.retrieve({ signal, limit: 10, includeMemory: false });
+    // The live call; only the list is longer than the default, so MRR sees ranks up to 10.
+    const result = await retriever.retrieve({ signal, limit: 10 });
     const ms = performance.now() - started;
     const abstained = result.decision.kind === 'abstain';
-    const index = result.runbooks.findIndex((hit) => hit.path === query.expected_runbook);
+    const expected = normalizePath(query.expected_runbook);
+    const index = result.runbooks.findIndex((hit) => hit.path === expected);
     outcomes.push({ id: query.id, expected: query.expected_runbook, abstained, rank: !abstained && index >= 0 ? index + 1 : null, top: result.runbooks[0]?.path ?? null, ms });
     onQuery?.(outcomes.length, queries.length);
   }
@@ -129,7 +131,7 @@ export function evaluateBm25Baseline(runbookDir: string, queries: EvalQuery[], m
   index.addAll(listMarkdown(runbookDir).map((path) => ({ id: path, text: readFileSync(`${runbookDir}/${path}`, 'utf8') })));
   const ranks = queries.filter((query) => query.expected_runbook !== null).map((query) => {
     const text = signalQuery(alertmanagerAlertToSignal(queryToAlert(query, mode))).text;
-    const index1 = index.search(text).slice(0, 10).findIndex((hit) => hit.id === query.expected_runbook);
+    const index1 = index.search(text).slice(0, 10).findIndex((hit) => hit.id === normalizePath(query.expected_runbook));
     return index1 >= 0 ? index1 + 1 : null;
   });
   const share = (count: number) => (ranks.length === 0 ? 0 : round(count / ranks.length));
@@ -138,6 +140,11 @@ export function evaluateBm25Baseline(runbookDir: string, queries: EvalQuery[], m
     hit_at_3: share(ranks.filter((rank) => rank !== null && rank <= 3).length),
     mrr: share(ranks.reduce<number>((sum, rank) => sum + (rank ? 1 / rank : 0), 0)),
   };
+}
+
+/** `./a/b.md` and `a\\b.md` name the same runbook as `a/b.md`. */
+function normalizePath(path: string | null): string | null {
+  return path === null ? null : path.replace(/\\/g, '/').replace(/^(\.\/)+/, '');
 }
 
 function percentile(sorted: number[], p: number): number {
