@@ -1,4 +1,4 @@
-import type { RemediationStep } from './action.js';
+import type { RemediationStep, Risk } from './action.js';
 import type { Signal } from './signal.js';
 
 /**
@@ -63,6 +63,10 @@ export interface RunbookHit {
   tags: string[];
   /** Remediation steps from front matter, placeholders (`{{labels.namespace}}`) not yet filled. */
   remediation: RemediationStep[];
+  /** Front matter `risk` (floor for the steps), `rollback` and `verify_minutes`, when declared. */
+  risk?: Risk;
+  rollback?: string[];
+  verifyMinutes?: number;
   /** The fused score the list is ordered by (exact and mention routes rank above any fused score). */
   score: number;
   /** Every route that found it, with its score and reason. */

@@ -1,6 +1,6 @@
 import { isNode, LineCounter, parseDocument } from 'yaml';
 import { z } from 'zod/v4';
-import { RemediationStep } from '../../domain/action.js';
+import { RemediationStep, Risk } from '../../domain/action.js';
 
 /**
  * Optional YAML front matter of a runbook:
@@ -15,6 +15,9 @@ import { RemediationStep } from '../../domain/action.js';
  *   - kind: kubernetes.rollout_restart
  *     namespace: "{{labels.namespace}}"
  *     name: "{{labels.deployment}}"
+ * risk: medium            # floor for every remediation step's risk
+ * rollback: [Undo the restart is not needed; pods come back on their own]
+ * verify_minutes: 15      # how long the alert has to clear after the fix runs
  * ---
  * ```
  *
@@ -34,6 +37,12 @@ export const RunbookFrontMatter = z.object({
   tags: names,
   /** Typed remediation steps; parameters may hold `{{labels.x}}` placeholders. */
   remediation: z.array(RemediationStep, { error: 'must be a list of steps, each with a known "kind"' }).default([]),
+  /** Raises every remediation step's risk to at least this (policy may raise it further, never lower). */
+  risk: Risk.optional(),
+  /** Human rollback steps, in order; derived from the actions when absent. */
+  rollback: z.array(z.string().min(1), { error: 'must be a list of steps' }).optional(),
+  /** How long the signal has to clear after execution before a revert is proposed. */
+  verify_minutes: z.number({ error: 'must be a number of minutes' }).int().min(1).max(1440).optional(),
 });
 export type RunbookFrontMatter = z.infer<typeof RunbookFrontMatter>;
 

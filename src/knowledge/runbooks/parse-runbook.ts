@@ -6,7 +6,7 @@ import { splitSections, type MarkdownSection } from './markdown-sections.js';
 import type { Runbook, RunbookChunk } from './runbook.js';
 
 /** Bump when parsing or chunking changes: every file's hash changes and it is re-indexed. */
-export const PARSER_VERSION = 'runbook-parser-1';
+export const PARSER_VERSION = 'runbook-parser-2';
 
 /** Sections longer than this are split at paragraph boundaries, so one passage stays focused. */
 const MAX_CHUNK_CHARS = 1_800;
@@ -44,6 +44,9 @@ export function parseRunbook(text: string, root: string, path: string, hash = co
     services: meta?.services ?? [],
     tags: meta?.tags ?? [],
     remediation: meta?.remediation ?? [],
+    ...(meta?.risk ? { risk: meta.risk } : {}),
+    ...(meta?.rollback ? { rollback: meta.rollback } : {}),
+    ...(meta?.verify_minutes ? { verifyMinutes: meta.verify_minutes } : {}),
     contentHash: hash,
     movedTo: movedTarget(sections),
     chunks: chunkSections(id, title, sections),

@@ -1,4 +1,4 @@
-import type { RemediationStep } from '../../domain/action.js';
+import type { RemediationStep, Risk } from '../../domain/action.js';
 
 /** One heading section of a runbook (long sections are split into several chunks). */
 export interface RunbookChunk {
@@ -29,6 +29,10 @@ export interface Runbook {
   services: string[];
   tags: string[];
   remediation: RemediationStep[];
+  /** Front matter `risk`, `rollback` and `verify_minutes`: how the remediation is planned. */
+  risk?: Risk;
+  rollback?: string[];
+  verifyMinutes?: number;
   /** sha256 of the file bytes and the parser version: equal hash, nothing to do. */
   contentHash: string;
   /** Set when the page only says it has moved (`This alert has been moved to [..](other.md)`): the link target. */
