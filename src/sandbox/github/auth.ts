@@ -26,6 +26,7 @@ export function verifyAppJwt(core: GitHubCore, jwt: string): AppRecord {
   const issuer = String(claims.iss ?? '');
   const app = [...core.apps.values()].find((candidate) => String(candidate.id) === issuer || candidate.clientId === issuer);
   if (!app) throw new ApiError(401, `'Issuer' claim ('iss') must be an Integer or the client ID of a GitHub App`);
+  if (!app.publicKey) throw new ApiError(401, 'A JSON web token could not be decoded');
   const signed = verify('RSA-SHA256', Buffer.from(`${parts[0]}.${parts[1]}`), app.publicKey, Buffer.from(parts[2]!, 'base64url'));
   if (!signed) throw new ApiError(401, 'A JSON web token could not be decoded');
   const now = Math.floor(core.authClock.now() / 1000);

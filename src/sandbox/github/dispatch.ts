@@ -18,6 +18,8 @@ export interface DispatchDeps {
   actions: ActionsRunner;
   logLinks: LogLinks;
   writes: WriteLog;
+  /** Time each content-creating request takes, so overlapping client writes overlap here too. */
+  writeLatencyMs: number;
 }
 
 const LEVEL_RANK: Record<AppPermissionLevel, number> = { read: 1, write: 2, admin: 3 };
@@ -60,6 +62,7 @@ export function createDispatcher(routes: RouteDef[], deps: DispatchDeps) {
       }
       let status = 500;
       try {
+        if (deps.writeLatencyMs > 0) await new Promise((resolve) => setTimeout(resolve, deps.writeLatencyMs));
         const response = await route.handler(ctx);
         status = response.status;
         return withHeaders(response, headers);

@@ -33,6 +33,12 @@ export interface FakeGitHubOptions {
   secondaryLimits?: SecondaryLimits;
   /** Lifetime of job-log download links (GitHub: one minute). */
   logLinkTtlMs?: number;
+  /**
+   * How long each content-creating request takes (default 20 ms). GitHub's writes
+   * take time; without it, writes a client sends at once would never overlap here
+   * and the write log could not show concurrency.
+   */
+  writeLatencyMs?: number;
 }
 
 /** A GitHub App registered in the fake, with what Probot needs to authenticate as it. */
@@ -68,7 +74,7 @@ export class FakeGitHub {
     this.actions = new ActionsRunner(this.core, () => this.actionsApp());
     this.writes = new WriteLog(clock, options.secondaryLimits ?? {});
     const logLinks = new LogLinks(this.core, options.logLinkTtlMs);
-    this.server = new FakeHttpServer(createDispatcher(allRoutes, { core: this.core, webhooks: this.webhooks, actions: this.actions, logLinks, writes: this.writes }), clock);
+    this.server = new FakeHttpServer(createDispatcher(allRoutes, { core: this.core, webhooks: this.webhooks, actions: this.actions, logLinks, writes: this.writes, writeLatencyMs: options.writeLatencyMs ?? 20 }), clock);
   }
 
   static async start(options: FakeGitHubOptions = {}): Promise<FakeGitHub> {
@@ -155,7 +161,7 @@ export class FakeGitHub {
 
   private actionsApp(): AppRecord {
     const existing = [...this.core.apps.values()].find((app) => app.slug === 'github-actions');
-    return existing ?? createApp(this.core, { slug: 'github-actions', name: 'GitHub Actions', owner: 'github' });
+    return existing ?? createApp(this.core, { slug: 'github-actions', name: 'GitHub Actions', owner: 'github', publicKey: null });
   }
 
   // ── repositories ─────────────────────────────────────────────────────────
@@ -290,7 +296,7 @@ export class FakeGitHub {
   /** A check run created by another CI app (CircleCI, Buildkite…), registered on first use. */
   async externalCheckRun(repo: string, appSlug: string, input: CheckRunInput & { name: string; headSha: string }): Promise<CheckRunRecord> {
     const record = this.repo(repo);
-    const app = [...this.core.apps.values()].find((candidate) => candidate.slug === appSlug) ?? createApp(this.core, { slug: appSlug });
+    const app = [...this.core.apps.values()].find((candidate) => candidate.slug === appSlug) ?? createApp(this.core, { slug: appSlug, publicKey: null });
     return createCheckRun(this.core, record, app, app.botLogin, input);
   }
 }

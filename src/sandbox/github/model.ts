@@ -37,7 +37,8 @@ export interface AppRecord {
   name: string;
   clientId: string;
   owner: string;
-  publicKey: KeyObject;
+  /** null for apps the fake plays itself (github-actions, other CI): no one can sign as them. */
+  publicKey: KeyObject | null;
   /** PEM (PKCS#8) when the fake generated the key, so tests can hand it to Probot. */
   privateKeyPem: string | null;
   webhook: { url: string; secret: string } | null;

@@ -73,8 +73,8 @@ export interface NewApp {
   slug: string;
   name?: string;
   owner?: string;
-  /** PEM public key of an existing private key; omit to have the fake generate a key pair. */
-  publicKey?: string | KeyObject;
+  /** PEM public key of an existing private key; omit to have the fake generate a key pair, null for none (an app nobody authenticates as). */
+  publicKey?: string | KeyObject | null;
   webhook?: { url: string; secret: string } | null;
   events?: string[] | null;
   permissions?: Record<string, AppPermissionLevel>;
@@ -92,9 +92,11 @@ export const ALL_PERMISSIONS: Record<string, AppPermissionLevel> = {
 };
 
 export function createApp(core: GitHubCore, input: NewApp): AppRecord {
-  let publicKey: KeyObject;
+  let publicKey: KeyObject | null;
   let privateKeyPem: string | null = null;
-  if (input.publicKey) {
+  if (input.publicKey === null) {
+    publicKey = null;
+  } else if (input.publicKey) {
     publicKey = typeof input.publicKey === 'string' ? createPublicKey(input.publicKey) : input.publicKey;
   } else {
     const pair = generateKeyPairSync('rsa', { modulusLength: 2048 });

@@ -90,6 +90,8 @@ export function renderRepo(core: GitHubCore, repo: RepoRecord, viewer?: string):
     allow_forking: true,
     web_commit_signoff_required: false,
     license: null,
+    // Not in the REST schema's required set, but GitHub sends it (webhooks included).
+    ...({ custom_properties: {} } as object),
     forks: 0,
     open_issues: openIssues,
     watchers: 0,

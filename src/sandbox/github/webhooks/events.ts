@@ -41,7 +41,7 @@ function organization(core: GitHubCore, repo: RepoRecord): Record<string, unknow
 
 function raise(core: GitHubCore, repo: RepoRecord, event: string, sender: string, body: Record<string, unknown>, onlyAppId?: number): void {
   const payload = JSON.parse(
-    JSON.stringify({ ...body, repository: renderRepo(core, repo), ...organization(core, repo), sender: renderLogin(core, sender) }),
+    JSON.stringify({ ...body, repository: body.repository ?? renderRepo(core, repo), ...organization(core, repo), sender: renderLogin(core, sender) }),
   ) as Record<string, unknown>;
   core.raise({ event, ...(typeof body.action === 'string' ? { action: body.action } : {}), repo, sender, payload, ...(onlyAppId ? { onlyAppId } : {}) });
 }
@@ -137,7 +137,20 @@ export async function raisePush(core: GitHubCore, repo: RepoRecord, move: { ref:
     });
   }
   const pusher = core.user(move.pusher);
+  const owner = core.user(repo.owner);
+  // Push payloads carry the legacy repository form: epoch-second times, owner name/email, master_branch.
+  const rest = renderRepo(core, repo);
+  const repository = {
+    ...rest,
+    owner: { ...rest.owner, name: owner.login, email: owner.email },
+    created_at: Math.floor(repo.createdAt / 1000),
+    pushed_at: Math.floor((repo.pushedAt ?? repo.createdAt) / 1000),
+    stargazers: 0,
+    master_branch: repo.defaultBranch,
+    ...(owner.type === 'Organization' ? { organization: owner.login } : {}),
+  };
   raise(core, repo, 'push', move.pusher, {
+    repository,
     ref: move.ref,
     before: move.before,
     after: move.after,
