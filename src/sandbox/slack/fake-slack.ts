@@ -141,6 +141,18 @@ export class FakeSlack {
     return this.workspace.responses;
   }
 
+  /** A readable dump of `channel`: each root with its edits count and indented replies (for the demo and test failures). */
+  transcript(channel: string): string {
+    const name = (userId: string) => this.workspace.users.get(userId)?.name ?? userId;
+    const lines: string[] = [];
+    for (const root of this.roots(channel)) {
+      const edits = root.revisions.length > 0 ? ` (edited ${root.revisions.length}×)` : '';
+      lines.push(`${name(root.user)}: ${root.text}${edits}`);
+      for (const reply of this.replies(channel, root.ts)) lines.push(`  ↳ ${name(reply.user)}: ${reply.text.split('\n').join('\n    ')}`);
+    }
+    return lines.join('\n');
+  }
+
   /** Most messages the fake accepted in `channel` within any window (1 s by default). */
   maxMessagesPerWindow(channel: string, windowMs = 1000): number {
     return this.limiter.maxInWindow(this.channelId(channel), windowMs);

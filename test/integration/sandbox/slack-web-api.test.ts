@@ -15,7 +15,7 @@ async function slackFixture(options: FakeSlackOptions = {}) {
 }
 
 /** The `data` of a platform error thrown by @slack/web-api. */
-async function slackError(promise: Promise<unknown>): Promise<WebAPICallResult & { errors?: string[] }> {
+async function slackError(promise: Promise<unknown>): Promise<WebAPICallResult & { error?: string; errors?: string[] }> {
   try {
     await promise;
   } catch (error) {
@@ -49,6 +49,7 @@ describe('Slack fake through @slack/web-api', () => {
     assert.equal(stored!.blocks, null, 'an empty blocks array removes the blocks');
     assert.deepEqual(stored!.revisions.map((revision) => revision.text), ['INC-1 acknowledged', 'INC-1 resolved']);
     assert.deepEqual(slack.replies('ops', root.ts!).map((message) => message.text), ['matched runbook', 'plan']);
+    assert.equal(slack.transcript('ops'), 'pitcrew: INC-1 resolved (edited 2×)\n  ↳ pitcrew: matched runbook\n  ↳ pitcrew: plan');
 
     const history = await web.conversations.history({ channel: ops.id });
     assert.deepEqual(history.messages!.map((message) => [message.text, message.reply_count]), [['INC-1 resolved', 2]]);
@@ -81,7 +82,7 @@ describe('Slack fake through @slack/web-api', () => {
     assert.deepEqual(long.errors, ['must be less than 3001 characters [json-pointer:/blocks/0/text/text]']);
     const button = await slackError(web.chat.postMessage({ channel: ops.id, text: 'x', blocks: [{ type: 'actions', elements: [{ type: 'button', action_id: 'a', text: { type: 'plain_text', text: 'b'.repeat(76) } }] }] }));
     assert.deepEqual(button.errors, ['must be less than 76 characters [json-pointer:/blocks/0/elements/0/text/text]']);
-    const header = await slackError(web.chat.postMessage({ channel: ops.id, text: 'x', blocks: [{ type: 'header', text: { type: 'mrkdwn', text: 'h' } }] }));
+    const header = await slackError(web.chat.postMessage({ channel: ops.id, text: 'x', blocks: [{ type: 'header', text: { type: 'mrkdwn', text: 'h' } }] as never }));
     assert.equal(header.error, 'invalid_blocks');
     const fine = await web.chat.postMessage({ channel: ops.id, text: 'x', blocks: Array.from({ length: 50 }, (_, i) => ({ type: 'section', text: { type: 'mrkdwn', text: 'a'.repeat(3000) }, block_id: `b${i}` })) });
     assert.equal(fine.ok, true, 'exactly at the limits is accepted');
