@@ -203,3 +203,13 @@ describe('GitHub fake: reviews', () => {
     assert.equal((await bot.pulls.merge({ ...o, pull_number: pr })).data.merged, true);
   });
 });
+
+describe('GitHub fake: concurrency', () => {
+  it('opens one PR when the same head is proposed several times at once', async () => {
+    const { bot, fake } = await githubFixture();
+    await fake.as('bob').push('acme/infra', 'pitcrew/inc-9', { 'a.txt': '1\n' });
+    const results = await Promise.allSettled([1, 2, 3].map(() => bot.pulls.create({ ...o, title: 'same', head: 'pitcrew/inc-9', base: 'main' })));
+    assert.deepEqual(results.map((result) => result.status).sort(), ['fulfilled', 'rejected', 'rejected']);
+    assert.equal(fake.pulls('acme/infra').length, 1);
+  });
+});

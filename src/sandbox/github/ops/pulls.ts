@@ -56,7 +56,12 @@ export interface NewPull {
   maintainerCanModify?: boolean;
 }
 
-export async function createPull(core: GitHubCore, repo: RepoRecord, login: string, input: NewPull): Promise<PullIssue> {
+/** Under the repository lock, so two concurrent creates for one head cannot both pass the duplicate check. */
+export function createPull(core: GitHubCore, repo: RepoRecord, login: string, input: NewPull): Promise<PullIssue> {
+  return repo.mutex.run(() => createPullLocked(core, repo, login, input));
+}
+
+async function createPullLocked(core: GitHubCore, repo: RepoRecord, login: string, input: NewPull): Promise<PullIssue> {
   const [headOwner, headRef] = input.head.includes(':') ? input.head.split(/:(.*)/s) : [repo.owner, input.head];
   if (headOwner!.toLowerCase() !== repo.owner.toLowerCase()) {
     // The fake has no forks: a head in another account is as unknown as a missing branch.

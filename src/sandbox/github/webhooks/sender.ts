@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
 import type { GitHubCore, RaisedEvent } from '../core.js';
 import type { AppRecord } from '../model.js';
 import { nodeId } from '../render/common.js';
@@ -183,7 +184,7 @@ export class WebhookSender {
       headers['x-hub-signature'] = signSha1(secret, delivery.body);
       headers['x-hub-signature-256'] = signSha256(secret, delivery.body);
     }
-    const started = Date.now();
+    const started = performance.now();
     const attempt: DeliveryAttempt = { at: this.core.now(), status: null, responseBody: '', durationMs: 0, redelivery: options.redelivery, signature: options.signatureHeader ? 'forged' : signature };
     try {
       if (!app.webhook) throw new Error(`app ${app.slug} has no webhook URL`);
@@ -193,7 +194,7 @@ export class WebhookSender {
     } catch (error) {
       attempt.error = (error as Error).name === 'TimeoutError' ? 'timed out' : (error as Error).message;
     }
-    attempt.durationMs = Date.now() - started;
+    attempt.durationMs = Math.round(performance.now() - started);
     delivery.attempts.push(attempt);
     return attempt;
   }
