@@ -13,6 +13,7 @@ import { FakeSlack, type FakeSlackOptions } from './slack/fake-slack.js';
 
 export { FakeGitHub, type FakeApp, type FakeGitHubOptions } from './github/fake-github.js';
 export { GitHubSessionError, UserSession } from './github/session.js';
+export { appOptionsFromManifest } from './github/manifest.js';
 export type { Delivery, DeliveryAttempt } from './github/webhooks/sender.js';
 export { signSha256 } from './github/webhooks/sign.js';
 export type { WriteRecord, SecondaryLimits } from './github/write-log.js';

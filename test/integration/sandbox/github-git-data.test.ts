@@ -3,7 +3,10 @@ import { Octokit } from '@octokit/rest';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { appOptionsFromManifest } from '../../../src/sandbox/index.js';
+import { repoRoot } from '../../support/processes.js';
 import { githubFixture, quietLog, rejectsWith } from '../../support/sandbox.js';
 
 describe('GitHub fake: app authentication', () => {
@@ -173,5 +176,21 @@ describe('GitHub fake: contents, commits and compare', () => {
     assert.equal(all.length, 4);
     const { data: single } = await bot.repos.getCommit({ ...o, ref: 'feature' });
     assert.equal(single.files![0]!.status, 'modified');
+  });
+});
+
+describe('GitHub fake: the app manifest', () => {
+  it('grants exactly the permissions and events app.yml asks for', async () => {
+    const { fake } = await githubFixture();
+    const manifest = appOptionsFromManifest(join(repoRoot, 'app.yml'));
+    const app = fake.createApp({ slug: 'from-manifest', ...manifest });
+    const installation = fake.installApp(app, 'acme');
+    const octokit = new Octokit({ baseUrl: fake.url, log: quietLog, authStrategy: createAppAuth, auth: { appId: app.id, privateKey: app.privateKey!, installationId: installation.id } });
+    assert.deepEqual(app.record.events, manifest.events);
+    await octokit.pulls.list({ owner: 'acme', repo: 'infra' });
+    if (!manifest.permissions.members) {
+      // app.yml grants no `members` permission, so team lookups (team approvers) are refused, as on GitHub.
+      await rejectsWith(octokit.teams.getMembershipForUserInOrg({ org: 'acme', team_slug: 'any', username: 'alice' }), 403);
+    }
   });
 });

@@ -8,9 +8,9 @@ import { FakeSlack } from '../../../src/sandbox/index.js';
 
 const { App, HTTPReceiver, LogLevel } = bolt;
 
-/** Waits until `check` passes: Bolt acks before its listener finishes, as Slack requires. */
+/** Waits until `check` passes: Bolt acks before its listener finishes, as Slack requires. Gives up after 30 s. */
 async function eventually(check: () => boolean, what: string): Promise<void> {
-  for (let i = 0; i < 200; i++) {
+  for (let i = 0; i < 3000; i++) {
     if (check()) return;
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
