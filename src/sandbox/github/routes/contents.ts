@@ -51,6 +51,9 @@ function person(ctx: Ctx, field: 'author' | 'committer'): Person | null {
 async function writeFile(ctx: Ctx, mode: 'put' | 'delete') {
   const path = cleanPath(ctx);
   if (!path) throw ApiError.notFound();
+  if (path.split('/').some((part) => part === '' || part === '.' || part === '..' || part === '.git')) {
+    throw ApiError.unprocessable('path contains a malformed path component');
+  }
   const message = requireBodyString(ctx, 'message', 'Contents');
   const expectedSha = typeof ctx.body.sha === 'string' ? ctx.body.sha : undefined;
   let content: Buffer | null = null;

@@ -21,6 +21,13 @@ function rawRef(ctx: Ctx, marker: string): string {
   return decodeURIComponent(ctx.req.path.slice(index + marker.length));
 }
 
+/** git's check-ref-format rules, which GitHub applies to new refs. */
+export function isValidRefName(ref: string): boolean {
+  // eslint-disable-next-line no-control-regex -- control characters are exactly what git forbids
+  if (/[\x00-\x20\x7f~^:?*[\\]|\.\.|@\{|\/\/|\.lock(\/|$)|\/$|\.$/.test(ref)) return false;
+  return ref.split('/').every((part) => part !== '' && !part.startsWith('.'));
+}
+
 /** Non-admins may not move a protected branch directly, only through merges. */
 function checkProtected(ctx: Ctx, ref: string): void {
   if (!ref.startsWith('refs/heads/')) return;
@@ -77,6 +84,7 @@ export const gitRefRoutes: RouteDef[] = [
       const ref = requireBodyString(ctx, 'ref', 'Reference');
       const sha = requireBodyString(ctx, 'sha', 'Reference');
       if (!/^refs\/[^/]+\/.+/.test(ref)) throw ApiError.unprocessable("Reference name must start with 'refs/' and have at least two slashes.");
+      if (!isValidRefName(ref)) throw ApiError.unprocessable(`${ref} is not a valid ref name.`);
       return ctx.repo.mutex.run(async () => {
         if (!(await ctx.repo.git.objectType(sha))) throw ApiError.unprocessable('Object does not exist');
         if (await ctx.repo.git.readRef(ref)) throw ApiError.unprocessable('Reference already exists');
