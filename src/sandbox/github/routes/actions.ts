@@ -5,8 +5,23 @@ import { findWorkflow, syncWorkflows } from '../ops/workflows.js';
 import { renderJob, renderRun, renderWorkflow } from '../render/actions.js';
 import { intParam, json, paginate, requireBodyString, type Ctx, type RouteDef } from './route.js';
 
+/** GitHub's `created` filter: `>=DATE`, `<=DATE`, `>DATE`, `<DATE`, `DATE..DATE` or a bare date (that day). */
+export function createdMatcher(filter: string | null): (ms: number) => boolean {
+  if (!filter) return () => true;
+  const range = /^(.+)\.\.(.+)$/.exec(filter);
+  if (range) return (ms) => ms >= Date.parse(range[1]!) && ms <= Date.parse(range[2]!);
+  const compare = /^(>=|<=|>|<)(.+)$/.exec(filter);
+  if (compare) {
+    const at = Date.parse(compare[2]!);
+    return { '>=': (ms: number) => ms >= at, '<=': (ms: number) => ms <= at, '>': (ms: number) => ms > at, '<': (ms: number) => ms < at }[compare[1] as '>='];
+  }
+  const day = Date.parse(filter);
+  return (ms) => ms >= day && ms < day + 86_400_000;
+}
+
 async function runs(ctx: Ctx, list: WorkflowRunRecord[]) {
   const q = (key: string) => ctx.query.get(key);
+  const created = createdMatcher(q('created'));
   const selected = list
     .filter((run) => run.repo === ctx.repo.fullName)
     .filter((run) => !q('branch') || run.headBranch === q('branch'))
@@ -14,6 +29,7 @@ async function runs(ctx: Ctx, list: WorkflowRunRecord[]) {
     .filter((run) => !q('head_sha') || run.headSha === q('head_sha'))
     .filter((run) => !q('actor') || run.actor === q('actor'))
     .filter((run) => !q('status') || run.status === q('status') || run.conclusion === q('status'))
+    .filter((run) => created(run.createdAt))
     .sort((a, b) => b.id - a.id);
   const rendered = await Promise.all(selected.map(async (run) => renderRun(ctx.core, ctx.repo, run, await ctx.repo.git.readCommit(run.headSha))));
   return paginate(ctx, rendered, (page) => ({ total_count: selected.length, workflow_runs: page }));
