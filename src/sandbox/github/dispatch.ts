@@ -43,8 +43,8 @@ export function createDispatcher(routes: RouteDef[], deps: DispatchDeps) {
     const headers = responseHeaders(deps.core);
     try {
       const match = router.match(req.method, path);
-      if (!match) throw ApiError.notFound();
-      if ('methodNotAllowed' in match) throw ApiError.notFound();
+      // GitHub answers 404 for unknown paths too; the header tells a developer the fake lacks the route.
+      if (!match || 'methodNotAllowed' in match) throw new ApiError(404, 'Not Found', undefined, { 'x-sandbox-unimplemented': `${req.method} ${path}` });
       const route = match.handler;
       const actor = authenticate(deps.core, req.headers.authorization);
       if (actor) record.actor = actor.label;
