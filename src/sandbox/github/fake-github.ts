@@ -154,6 +154,11 @@ export class FakeGitHub {
     return { id: record.id, slug: record.slug, botLogin: record.botLogin, privateKey: record.privateKeyPem, record };
   }
 
+  /** Points an app's webhook somewhere else (e.g. once the receiving server knows its port); null turns delivery off. */
+  setWebhook(app: FakeApp | AppRecord, webhook: { url: string; secret: string } | null): void {
+    ('record' in app ? app.record : app).webhook = webhook;
+  }
+
   /** Installs an app on a user or org, for all its repositories or the listed ones. */
   installApp(app: FakeApp | AppRecord, account: string, repos?: string[]): InstallationRecord {
     return installApp(this.core, 'record' in app ? app.record : app, account, repos);
