@@ -136,7 +136,7 @@ export class Workspace {
 
   addUser(input: { name: string; realName?: string; email?: string; isBot?: boolean; isAdmin?: boolean; id?: string; tz?: string }): SlackUser {
     const user: SlackUser = {
-      id: input.id ?? this.id(input.isBot ? 'U' : 'U'),
+      id: input.id ?? this.id('U'),
       name: input.name,
       realName: input.realName ?? input.name,
       email: input.email ?? (input.isBot ? null : `${input.name}@example.com`),
