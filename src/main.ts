@@ -2,10 +2,13 @@ import { startGitHubFromConfig } from './adapters/github/from-config.js';
 import type { GitHubService } from './adapters/github/mount.js';
 import type { Config } from './config/config.js';
 import { describeFeatures } from './config/features.js';
+import { isPitcrewError } from './domain/errors.js';
 import { systemClock, type Clock } from './domain/clock.js';
 import { mountHealthRoutes, type ReadinessCheck } from './http/health-routes.js';
 import { HttpServer } from './http/server.js';
 import { startChroma, type ChromaService } from './knowledge/chroma/chroma-service.js';
+import { createEmbeddingModel } from './knowledge/embeddings/create-embeddings.js';
+import { openKnowledge, type Knowledge } from './knowledge/knowledge.js';
 import type { Logger } from './ops/logger.js';
 import { createMetrics } from './ops/metrics.js';
 import { openStore, type Store } from './store/store.js';
@@ -18,6 +21,10 @@ export interface RunningService {
   port: number;
   store: Store;
   chroma: ChromaService;
+  /** Runbooks, incident and CI-failure memory, and the Retriever over them (pipeline stage 2). */
+  knowledge: Knowledge;
+  /** Resolves when the startup runbook index run has finished (or failed; it is logged). */
+  runbooksIndexed: Promise<void>;
   /** The GitHub App and its Forge; null when GitHub is not configured. */
   github: GitHubService | null;
   /** Stop accepting, finish in-flight work, close the store, stop Chroma. */
@@ -29,7 +36,7 @@ export interface ServiceDeps {
 }
 
 export async function startService(config: Config, log: Logger, deps: ServiceDeps = {}): Promise<RunningService> {
-  const _clock = deps.clock ?? systemClock;
+  const clock = deps.clock ?? systemClock;
   const metrics = createMetrics();
   const http = new HttpServer(log, metrics);
   const checks: ReadinessCheck[] = [];
@@ -49,6 +56,30 @@ export async function startService(config: Config, log: Logger, deps: ServiceDep
     const [store, chroma] = await bothOrStop(openStore(config.store), startChroma(config.chroma, log), stops);
     log.info({ store: store.description }, 'store ready');
 
+    // 3. Knowledge: collections open now; runbooks index in the background, so
+    // readiness does not wait on embedding. Retrieval waits (bounded) for the first run.
+    const knowledge = await openKnowledge({
+      chromaUrl: chroma.url,
+      embedding: createEmbeddingModel(config.knowledge.embeddings),
+      runbookDirs: config.knowledge.runbookDirs,
+      minEvidence: config.knowledge.minEvidence,
+      log,
+      clock,
+    });
+    log.info({ embeddingModel: knowledge.embeddingModel, dirs: config.knowledge.runbookDirs }, 'knowledge ready; indexing runbooks');
+    const runbooksIndexed = knowledge.indexRunbooks().then(
+      () => undefined,
+      (error: Error) => (isPitcrewError(error, 'input_invalid')
+        ? log.warn({ err: error.message }, 'no runbooks indexed')
+        : log.error({ err: error.message }, 'runbook indexing failed; retrieval uses what is indexed')),
+    );
+    stops.push(() => runbooksIndexed);
+
+    // 4. GitHub: webhooks and the Forge when configured, else the app setup page.
+    const github = await startGitHubFromConfig(config, http, log, port);
+    if (github) stops.push(() => github.stop());
+
+    // Ready from here on: everything above is up (runbook indexing goes on in the background).
     checks.push(
       { name: 'store', ready: () => store.ping().then(() => true, () => false) },
       { name: 'chroma', ready: () => chroma.ready() },
@@ -59,11 +90,7 @@ export async function startService(config: Config, log: Logger, deps: ServiceDep
     }
     if (!config.alerts.token) log.warn('PITCREW_ALERT_TOKEN is not set: alert endpoints accept requests from loopback only');
 
-    // 3. GitHub: webhooks and the Forge when configured, else the app setup page.
-    const github = await startGitHubFromConfig(config, http, log, port);
-    if (github) stops.push(() => github.stop());
-
-    return { port, store, chroma, github, stop: stopAll };
+    return { port, store, chroma, knowledge, runbooksIndexed, github, stop: stopAll };
   } catch (error) {
     await stopAll();
     throw error;

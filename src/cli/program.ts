@@ -4,6 +4,8 @@ import { doctorCommand } from './commands/doctor.js';
 import { evalCommand } from './commands/eval.js';
 import { planCommand } from './commands/plan.js';
 import { replayCommand } from './commands/replay.js';
+import { indexCommand } from './commands/index.js';
+import { searchCommand } from './commands/search.js';
 import { serveCommand } from './commands/serve.js';
 
 /** The `pitcrew` command tree. One file per command under ./commands. */
@@ -17,5 +19,7 @@ export function buildProgram(version: string): Command {
     .addCommand(configCommand())
     .addCommand(planCommand())
     .addCommand(replayCommand())
+    .addCommand(indexCommand())
+    .addCommand(searchCommand())
     .addCommand(evalCommand());
 }

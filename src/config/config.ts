@@ -11,6 +11,18 @@ import { ENV_DOCS } from './env-docs.js';
 export type StoreConfig = { kind: 'sqlite'; file: string } | { kind: 'postgres'; url: string };
 export type ChromaConfig = { kind: 'embedded'; dataDir: string; port: number } | { kind: 'remote'; url: string };
 
+export type EmbeddingsConfig =
+  | { provider: 'hashed'; dimensions: number }
+  | { provider: 'openai'; model: string; baseUrl?: string; apiKey: string };
+
+export interface KnowledgeConfig {
+  /** Absolute runbook directories, in the order given. */
+  runbookDirs: string[];
+  embeddings: EmbeddingsConfig;
+  /** Abstention threshold on content evidence (0–1). */
+  minEvidence: number;
+}
+
 export interface SlackConfig {
   botToken: string;
   signingSecret: string;
@@ -51,6 +63,7 @@ export interface Config {
   dryRun: boolean;
   store: StoreConfig;
   chroma: ChromaConfig;
+  knowledge: KnowledgeConfig;
   slack: SlackConfig | null;
   github: GitHubConfig | null;
   llm: LlmConfig | null;
@@ -96,6 +109,7 @@ export function loadConfig(raw: RawEnv, cwd = process.cwd()): Config {
     chroma: env.CHROMA_URL
       ? { kind: 'remote', url: env.CHROMA_URL }
       : { kind: 'embedded', dataDir: join(dataDir, 'chroma'), port: env.PITCREW_CHROMA_PORT },
+    knowledge: knowledgeConfig(env, problems, cwd),
     slack: slackConfig(env, problems),
     github: githubConfig(env, problems, cwd),
     llm: llmConfig(env, problems),
@@ -125,6 +139,21 @@ function storeConfig(env: Env, dataDir: string, cwd: string): StoreConfig {
   if (url.startsWith('postgres')) return { kind: 'postgres', url };
   const path = url.replace(/^(sqlite|file):(\/\/)?/, '');
   return { kind: 'sqlite', file: isAbsolute(path) ? path : resolve(cwd, path) };
+}
+
+function knowledgeConfig(env: Env, problems: ConfigProblem[], cwd: string): KnowledgeConfig {
+  const runbookDirs = env.PITCREW_RUNBOOK_DIRS.split(',').map((dir) => dir.trim()).filter((dir) => dir !== '').map((dir) => resolve(cwd, dir));
+  let embeddings: EmbeddingsConfig = { provider: 'hashed', dimensions: 512 };
+  if (env.PITCREW_EMBEDDINGS === 'openai') {
+    const baseUrl = env.PITCREW_EMBEDDINGS_BASE_URL ?? env.OPENAI_BASE_URL;
+    const apiKey = env.PITCREW_EMBEDDINGS_API_KEY ?? env.OPENAI_API_KEY;
+    // Local OpenAI-compatible servers (Ollama, llama.cpp) accept any key.
+    if (!apiKey && !baseUrl) {
+      problems.push({ variable: 'PITCREW_EMBEDDINGS_API_KEY', message: `is required when PITCREW_EMBEDDINGS=openai (or OPENAI_API_KEY). ${ENV_DOCS.PITCREW_EMBEDDINGS_API_KEY.fix} For a local server, set PITCREW_EMBEDDINGS_BASE_URL instead.` });
+    }
+    embeddings = { provider: 'openai', model: env.PITCREW_EMBEDDINGS_MODEL ?? 'text-embedding-3-small', baseUrl, apiKey: apiKey ?? 'not-needed' };
+  }
+  return { runbookDirs, embeddings, minEvidence: env.PITCREW_RETRIEVAL_MIN_EVIDENCE };
 }
 
 function requireTogether(env: Env, names: EnvName[], problems: ConfigProblem[], feature: string): boolean {

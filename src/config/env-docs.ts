@@ -1,6 +1,6 @@
 import type { EnvName } from './env.js';
 
-export type EnvGroup = 'core' | 'store' | 'chroma' | 'slack' | 'github' | 'llm' | 'planning' | 'alerts';
+export type EnvGroup = 'core' | 'store' | 'chroma' | 'knowledge' | 'slack' | 'github' | 'llm' | 'planning' | 'alerts';
 
 export interface EnvDoc {
   group: EnvGroup;
@@ -73,6 +73,47 @@ export const ENV_DOCS: Record<EnvName, EnvDoc> = {
     fix: 'Set PITCREW_CHROMA_PORT to 0 (any free port) or a whole number between 1 and 65535.',
     example: '0',
     default: '0',
+  },
+  PITCREW_RUNBOOK_DIRS: {
+    group: 'knowledge',
+    help: 'Comma-separated directories of markdown runbooks, indexed at startup and by `pitcrew index`.',
+    fix: 'Set PITCREW_RUNBOOK_DIRS to one or more directories separated by commas, for example runbooks,/srv/ops/runbooks.',
+    example: 'runbooks,/srv/ops/runbooks',
+    default: 'runbooks',
+  },
+  PITCREW_EMBEDDINGS: {
+    group: 'knowledge',
+    help: 'Embedding provider for Chroma: hashed (offline word and character n-grams, downloads nothing) or openai (any OpenAI-compatible server).',
+    fix: 'Set PITCREW_EMBEDDINGS to hashed or openai.',
+    example: 'hashed',
+    default: 'hashed',
+  },
+  PITCREW_EMBEDDINGS_MODEL: {
+    group: 'knowledge',
+    help: 'Embedding model when PITCREW_EMBEDDINGS=openai. Changing it re-embeds every collection.',
+    fix: 'Set PITCREW_EMBEDDINGS_MODEL to a model the server serves, for example text-embedding-3-small or nomic-embed-text.',
+    example: 'text-embedding-3-small',
+    default: 'text-embedding-3-small',
+  },
+  PITCREW_EMBEDDINGS_BASE_URL: {
+    group: 'knowledge',
+    help: 'Base URL of the OpenAI-compatible embeddings server (OpenAI, Ollama, vLLM, llama.cpp). Unset: OPENAI_BASE_URL, then OpenAI.',
+    fix: 'Set PITCREW_EMBEDDINGS_BASE_URL to an http(s) URL such as http://127.0.0.1:11434/v1.',
+    example: 'http://127.0.0.1:11434/v1',
+  },
+  PITCREW_EMBEDDINGS_API_KEY: {
+    group: 'knowledge',
+    help: 'API key for the embeddings server. Unset: OPENAI_API_KEY.',
+    fix: 'Set PITCREW_EMBEDDINGS_API_KEY to your provider key (any non-empty value for local servers).',
+    example: 'sk-…',
+    secret: true,
+  },
+  PITCREW_RETRIEVAL_MIN_EVIDENCE: {
+    group: 'knowledge',
+    help: 'Retrieval abstains ("no matching runbook") when no runbook is named after the alert and the best one covers less than this share of the alert text (ADR 0005).',
+    fix: 'Set PITCREW_RETRIEVAL_MIN_EVIDENCE to a number between 0 (never abstain) and 1.',
+    example: '0.3',
+    default: '0.3',
   },
   SLACK_BOT_TOKEN: {
     group: 'slack',

@@ -4,6 +4,7 @@ const GROUP_TITLES: Record<EnvGroup, string> = {
   core: 'Core',
   store: 'Store (unset DATABASE_URL = embedded SQLite in the data dir)',
   chroma: 'Chroma (unset CHROMA_URL = embedded server started by pitcrew)',
+  knowledge: 'Knowledge (runbooks, embeddings, retrieval)',
   slack: 'Slack (optional: off unless both SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET are set)',
   github: 'GitHub App (optional: off unless APP_ID, a private key and WEBHOOK_SECRET are set)',
   llm: 'LLM planner (optional: the deterministic runbook planner needs no model)',

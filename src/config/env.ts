@@ -36,6 +36,7 @@ const databaseUrl = z.string().refine((value) => /^(postgres(ql)?:\/\/.+|sqlite:
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export const LLM_PROVIDERS = ['none', 'openai', 'anthropic'] as const;
+export const EMBEDDING_PROVIDERS = ['hashed', 'openai'] as const;
 
 export const Env = z.object({
   // core
@@ -49,6 +50,16 @@ export const Env = z.object({
   // chroma
   CHROMA_URL: optional(httpUrl),
   PITCREW_CHROMA_PORT: withDefault(port, 0),
+  // knowledge
+  PITCREW_RUNBOOK_DIRS: withDefault(z.string(), 'runbooks'),
+  PITCREW_EMBEDDINGS: withDefault(z.enum(EMBEDDING_PROVIDERS, { error: `must be one of ${EMBEDDING_PROVIDERS.join(', ')}` }), 'hashed'),
+  PITCREW_EMBEDDINGS_MODEL: optional(z.string()),
+  PITCREW_EMBEDDINGS_BASE_URL: optional(httpUrl),
+  PITCREW_EMBEDDINGS_API_KEY: optional(z.string()),
+  PITCREW_RETRIEVAL_MIN_EVIDENCE: withDefault(
+    z.coerce.number({ error: 'is not a number' }).min(0, { error: 'must be between 0 and 1' }).max(1, { error: 'must be between 0 and 1' }),
+    0.3,
+  ),
   // slack
   SLACK_BOT_TOKEN: optional(z.string().startsWith('xoxb-', { error: 'must start with xoxb-' })),
   SLACK_SIGNING_SECRET: optional(z.string()),

@@ -21,6 +21,13 @@ export function describeFeatures(config: Config): Feature[] {
       on: true,
       detail: config.chroma.kind === 'embedded' ? `embedded server, data in ${config.chroma.dataDir}` : `remote server ${config.chroma.url}`,
     },
+    {
+      name: 'embeddings',
+      on: true,
+      detail: config.knowledge.embeddings.provider === 'hashed'
+        ? 'offline hashed word and character n-grams (no model download)'
+        : `OpenAI-compatible model ${config.knowledge.embeddings.model} at ${config.knowledge.embeddings.baseUrl ?? 'https://api.openai.com/v1'}`,
+    },
     config.slack
       ? { name: 'slack', on: true, detail: config.slack.appToken ? 'Socket Mode' : 'HTTP events at /slack/events' }
       : { name: 'slack', on: false, detail: 'set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET to turn it on' },

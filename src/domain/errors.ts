@@ -13,6 +13,7 @@ export type ErrorCode =
   | 'chroma_binary_missing'
   | 'chroma_port_in_use'
   | 'chroma_start_failed'
+  | 'embeddings_unavailable'
   | 'http_port_in_use'
   | 'input_invalid'
   | 'not_found'

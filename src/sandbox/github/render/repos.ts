@@ -1,0 +1,122 @@
+import type { GitHubCore } from '../core.js';
+import type { LabelRecord, RepoRecord } from '../model.js';
+import { iso, isoOrNull, nodeId, type Schema } from './common.js';
+import { renderLogin } from './users.js';
+
+export function renderRepo(core: GitHubCore, repo: RepoRecord, viewer?: string): Schema<'repository'> {
+  const api = `${core.apiUrl}/repos/${repo.fullName}`;
+  const html = `${core.webUrl}/${repo.fullName}`;
+  const openIssues = [...repo.issues.values()].filter((issue) => issue.state === 'open').length;
+  const permission = viewer ? core.permissionOf(repo, viewer) : undefined;
+  return {
+    id: repo.id,
+    node_id: nodeId('Repository', repo.id),
+    name: repo.name,
+    full_name: repo.fullName,
+    private: repo.private,
+    owner: renderLogin(core, repo.owner),
+    html_url: html,
+    description: repo.description,
+    fork: false,
+    url: api,
+    archive_url: `${api}/{archive_format}{/ref}`,
+    assignees_url: `${api}/assignees{/user}`,
+    blobs_url: `${api}/git/blobs{/sha}`,
+    branches_url: `${api}/branches{/branch}`,
+    collaborators_url: `${api}/collaborators{/collaborator}`,
+    comments_url: `${api}/comments{/number}`,
+    commits_url: `${api}/commits{/sha}`,
+    compare_url: `${api}/compare/{base}...{head}`,
+    contents_url: `${api}/contents/{+path}`,
+    contributors_url: `${api}/contributors`,
+    deployments_url: `${api}/deployments`,
+    downloads_url: `${api}/downloads`,
+    events_url: `${api}/events`,
+    forks_url: `${api}/forks`,
+    git_commits_url: `${api}/git/commits{/sha}`,
+    git_refs_url: `${api}/git/refs{/sha}`,
+    git_tags_url: `${api}/git/tags{/sha}`,
+    git_url: `${html.replace(/^https?/, 'git')}.git`,
+    issue_comment_url: `${api}/issues/comments{/number}`,
+    issue_events_url: `${api}/issues/events{/number}`,
+    issues_url: `${api}/issues{/number}`,
+    keys_url: `${api}/keys{/key_id}`,
+    labels_url: `${api}/labels{/name}`,
+    languages_url: `${api}/languages`,
+    merges_url: `${api}/merges`,
+    milestones_url: `${api}/milestones{/number}`,
+    notifications_url: `${api}/notifications{?since,all,participating}`,
+    pulls_url: `${api}/pulls{/number}`,
+    releases_url: `${api}/releases{/id}`,
+    ssh_url: `git@127.0.0.1:${repo.fullName}.git`,
+    stargazers_url: `${api}/stargazers`,
+    statuses_url: `${api}/statuses/{sha}`,
+    subscribers_url: `${api}/subscribers`,
+    subscription_url: `${api}/subscription`,
+    tags_url: `${api}/tags`,
+    teams_url: `${api}/teams`,
+    trees_url: `${api}/git/trees{/sha}`,
+    clone_url: `${html}.git`,
+    mirror_url: null,
+    hooks_url: `${api}/hooks`,
+    svn_url: html,
+    homepage: null,
+    language: null,
+    forks_count: 0,
+    stargazers_count: 0,
+    watchers_count: 0,
+    size: 0,
+    default_branch: repo.defaultBranch,
+    open_issues_count: openIssues,
+    is_template: false,
+    topics: [],
+    has_issues: true,
+    has_projects: true,
+    has_wiki: true,
+    has_pages: false,
+    has_downloads: true,
+    has_discussions: false,
+    archived: false,
+    disabled: false,
+    visibility: repo.private ? 'private' : 'public',
+    pushed_at: isoOrNull(repo.pushedAt),
+    created_at: iso(repo.createdAt),
+    updated_at: iso(repo.updatedAt),
+    allow_merge_commit: repo.allowedMergeMethods.has('merge'),
+    allow_squash_merge: repo.allowedMergeMethods.has('squash'),
+    allow_rebase_merge: repo.allowedMergeMethods.has('rebase'),
+    allow_auto_merge: false,
+    delete_branch_on_merge: false,
+    allow_forking: true,
+    web_commit_signoff_required: false,
+    license: null,
+    // Not in the REST schema's required set, but GitHub sends it (webhooks included).
+    ...({ custom_properties: {} } as object),
+    forks: 0,
+    open_issues: openIssues,
+    watchers: 0,
+    ...(permission
+      ? {
+          permissions: {
+            admin: permission === 'admin',
+            maintain: ['admin', 'maintain'].includes(permission),
+            push: ['admin', 'maintain', 'write'].includes(permission),
+            triage: ['admin', 'maintain', 'write', 'triage'].includes(permission),
+            pull: permission !== 'none',
+          },
+        }
+      : {}),
+  };
+}
+
+export function renderLabel(core: GitHubCore, repo: RepoRecord, label: LabelRecord): Schema<'label'> {
+  return {
+    id: label.id,
+    node_id: nodeId('Label', label.id),
+    url: `${core.apiUrl}/repos/${repo.fullName}/labels/${encodeURIComponent(label.name)}`,
+    name: label.name,
+    description: label.description,
+    color: label.color,
+    default: label.default,
+  };
+}
