@@ -4,7 +4,7 @@ import type { Plan } from '../../../src/domain/plan.js';
 import { planHash } from '../../../src/domain/plan.js';
 import { planFilePath, renderPlanFile } from '../../../src/gitops/plan-file.js';
 import { recheckGate } from '../../../src/pipeline/gate/run.js';
-import { GitHubSessionError } from '../../../src/sandbox/index.js';
+import type { GitHubSessionError } from '../../../src/sandbox/index.js';
 import { alertPlan, githubPolicy } from '../../support/github.js';
 import { BOT, REPO, pitcrewOnFake, type PitcrewOnFake } from '../../support/github-app.js';
 
