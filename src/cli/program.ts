@@ -4,6 +4,7 @@ import { doctorCommand } from './commands/doctor.js';
 import { evalCommand } from './commands/eval.js';
 import { planCommand } from './commands/plan.js';
 import { replayCommand } from './commands/replay.js';
+import { repoConfigCommand } from './commands/repo-config.js';
 import { indexCommand } from './commands/index.js';
 import { searchCommand } from './commands/search.js';
 import { serveCommand } from './commands/serve.js';
@@ -21,5 +22,6 @@ export function buildProgram(version: string): Command {
     .addCommand(replayCommand())
     .addCommand(indexCommand())
     .addCommand(searchCommand())
-    .addCommand(evalCommand());
+    .addCommand(evalCommand())
+    .addCommand(repoConfigCommand());
 }

@@ -15,8 +15,15 @@ function githubCheck({ github }: Config): DoctorCheck {
       const { token } = await createAppAuth({ appId: github.appId, privateKey: github.privateKey })({ type: 'app' });
       const { status, body } = await fetchJson(`${github.apiUrl}/app`, { headers: { authorization: `Bearer ${token}`, accept: 'application/vnd.github+json' } });
       if (status !== 200) return { status: 'fail', detail: `GET ${github.apiUrl}/app answered ${status}`, hint: 'Check APP_ID and the private key belong to the same GitHub App.' };
-      const app = body as { slug?: string; name?: string };
-      return { status: 'ok', detail: `authenticated as GitHub App ${app.slug ?? app.name ?? github.appId}` };
+      const app = body as { slug?: string; name?: string; permissions?: Record<string, string>; events?: string[]; installations_count?: number };
+      const name = app.slug ?? app.name ?? String(github.appId);
+      const { manifestGaps } = await import('../../adapters/github/manifest-gaps.js');
+      const gaps = manifestGaps(app);
+      if (gaps.permissions.length > 0 || gaps.events.length > 0) {
+        const missing = [...gaps.permissions.map((p) => `permission ${p}`), ...gaps.events.map((e) => `event ${e}`)];
+        return { status: 'warn', detail: `GitHub App ${name} lacks what app.yml asks for: ${missing.join(', ')}`, hint: 'Grant them in the app\'s settings (Permissions & events), then accept the new permissions on each installation.' };
+      }
+      return { status: 'ok', detail: `authenticated as GitHub App ${name}${app.installations_count !== undefined ? ` (${app.installations_count} installation${app.installations_count === 1 ? '' : 's'})` : ''}; permissions and events match app.yml` };
     },
   };
 }
