@@ -9,10 +9,9 @@ import type { GitHubService } from './mount.js';
  * setup page that registers the app. Returns null when GitHub is off.
  */
 export async function startGitHubFromConfig(config: Config, http: HttpServer, log: Logger, port: number): Promise<GitHubService | null> {
-  if (!config.github && !config.env.PITCREW_GITHUB_SETUP) return null;
-  // Loaded on demand: Probot, Octokit and secretlint cost startup time a service without GitHub should not pay.
-  const { mountGitHub, mountGitHubSetup } = await import('./mount.js');
   if (config.github) {
+    // Loaded on demand: Probot, Octokit and secretlint cost startup time a service without GitHub should not pay.
+    const { mountGitHub } = await import('./mount.js');
     const [{ loadPolicy }, { createRedactor }] = await Promise.all([import('../../planner/policy-file.js'), import('../../ops/redaction/redactor.js')]);
     const service = await mountGitHub(http, config.github, {
       log,
@@ -23,7 +22,9 @@ export async function startGitHubFromConfig(config: Config, http: HttpServer, lo
     log.info({ appId: config.github.appId, apiUrl: config.github.apiUrl, webhooks: '/api/github/webhooks' }, 'github app mounted');
     return service;
   }
-  await mountGitHubSetup(http, { host: config.host, port, log, ...(config.env.GITHUB_API_URL ? { apiUrl: config.env.GITHUB_API_URL } : {}) });
+  if (!config.env.PITCREW_GITHUB_SETUP) return null;
+  const { mountGitHubSetup } = await import('./setup.js');
+  mountGitHubSetup(http, { host: config.host, port, log, ...(config.env.GITHUB_API_URL ? { apiUrl: config.env.GITHUB_API_URL } : {}) });
   log.info({ url: `http://${config.host}:${port}/probot` }, 'GitHub App not configured: open /probot to register it (writes .env), then restart');
   return null;
 }

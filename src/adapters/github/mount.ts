@@ -9,7 +9,7 @@ import type { Redactor } from '../../ops/redaction/redactor.js';
 import { pitcrewApp } from './app.js';
 import { GitHubForge } from './forge.js';
 import { createOctokitClass } from './octokit.js';
-import { WEBHOOK_PATH, createSetupHandler } from './setup.js';
+import { WEBHOOK_PATH } from './setup.js';
 
 /**
  * The GitHub App on the shared HTTP server: Probot's webhook middleware at
@@ -56,14 +56,4 @@ export async function mountGitHub(http: HttpServer, config: GitHubConfig, deps: 
       if (ownsLimiter) await limiter.stop();
     },
   };
-}
-
-/** Without credentials: Probot's setup page at /probot, which registers the app from app.yml and writes .env. */
-export async function mountGitHubSetup(http: HttpServer, options: { host: string; port: number; log: Logger; apiUrl?: string; updateEnv?: (env: Record<string, string>) => unknown }): Promise<void> {
-  const handler = await createSetupHandler({ ...options, log: options.log.child({ component: 'github-setup' }) });
-  const serve = async (req: Parameters<typeof handler>[0], res: Parameters<typeof handler>[1]) => {
-    if (!(await handler(req, res))) res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
-  };
-  http.route('GET', '/', serve);
-  http.route('*', '/probot', serve, { prefix: true });
 }

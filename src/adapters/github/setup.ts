@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { fileURLToPath } from 'node:url';
+import type { HttpServer } from '../../http/server.js';
 import type { Logger } from '../../ops/logger.js';
 
 /**
@@ -93,4 +94,21 @@ function pointAtEnterprise(apiUrl: string): void {
   if (url.hostname === 'api.github.com' || !url.pathname.replace(/\/+$/, '').endsWith('/api/v3')) return;
   process.env.GHE_HOST ??= url.host;
   process.env.GHE_PROTOCOL ??= url.protocol.replace(':', '');
+}
+
+/**
+ * Mounts the setup page on `/` and `/probot/*`. Probot's setup code loads on
+ * the first request, so a service that never shows the page never pays for it.
+ */
+export function mountGitHubSetup(http: HttpServer, options: SetupOptions): void {
+  let handler: Promise<Handler> | null = null;
+  const serve = async (req: IncomingMessage, res: ServerResponse) => {
+    handler ??= createSetupHandler({ ...options, log: options.log.child({ component: 'github-setup' }) }).catch((error: unknown) => {
+      handler = null;
+      throw error;
+    });
+    if (!(await (await handler)(req, res))) res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
+  };
+  http.route('GET', '/', serve);
+  http.route('*', '/probot', serve, { prefix: true });
 }
