@@ -48,7 +48,7 @@ export function pitcrewApp(deps: AppDeps) {
     app.on('check_run.rerequested', async (context) => {
       if (context.payload.check_run.name !== CONFIG_CHECK) return;
       const client = await deps.forge.client(context.payload.repository.full_name, context.octokit as Octokit);
-      await report(client, await readRepoConfig(client, context.payload.check_run.head_sha), deps, false);
+      await report(client, await readRepoConfig(client, context.payload.check_run.head_sha), deps, { force: true });
     });
     app.on(['installation.created', 'installation_repositories.added'], async (context) => {
       const payload = context.payload as { repositories?: Array<{ full_name: string }>; repositories_added?: Array<{ full_name: string }> };
@@ -57,7 +57,7 @@ export function pitcrewApp(deps: AppDeps) {
         const client = await deps.forge.client(repo, context.octokit as Octokit);
         const { defaultBranch } = await client.info();
         const sha = await client.branchSha(defaultBranch);
-        if (sha) await report(client, await readRepoConfig(client, sha), deps, true);
+        if (sha) await report(client, await readRepoConfig(client, sha), deps, { onlyFailures: true });
       }
     });
   };
@@ -68,7 +68,7 @@ async function gate(octokit: Octokit, repo: string, number: number, deps: AppDep
     read: (ref) => deps.forge.readGateFacts(ref, octokit),
     publish: async (result: GateResult, facts: GateFacts) => {
       await deps.forge.publishGate(result, octokit, facts.htmlUrl);
-      if (facts.config.status === 'invalid') await report(await deps.forge.client(repo, octokit), facts.config, deps, true);
+      if (facts.config.status === 'invalid') await report(await deps.forge.client(repo, octokit), facts.config, deps, { onlyFailures: true });
     },
   };
   return runGate({ repo, number }, io, deps.gate);
@@ -83,17 +83,17 @@ async function onPush(context: Context<'push'>, deps: AppDeps): Promise<void> {
   if (!touched) return;
   const repo = payload.repository.full_name;
   const client = await deps.forge.client(repo, context.octokit as Octokit);
-  await report(client, await readRepoConfig(client, payload.after), deps, false);
+  await report(client, await readRepoConfig(client, payload.after), deps, {});
   const plans = (await client.openPulls(defaultBranch)).filter((pull) => pull.head.ref.startsWith(BRANCH_PREFIX) || pull.labels.some((label) => label.name === PITCREW_LABEL));
   deps.log.info({ repo, pulls: plans.map((pull) => pull.number) }, 'gate configuration changed; re-evaluating open plan PRs');
   for (const pull of plans) await gate(context.octokit as Octokit, repo, pull.number, deps);
 }
 
-async function report(client: Awaited<ReturnType<GitHubForge['client']>>, read: RepoConfigRead, deps: AppDeps, onlyFailures: boolean): Promise<void> {
+async function report(client: Awaited<ReturnType<GitHubForge['client']>>, read: RepoConfigRead, deps: AppDeps, options: { onlyFailures?: boolean; force?: boolean }): Promise<void> {
   if (read.status === 'invalid') deps.log.warn({ repo: client.fullName, sha: read.ref, problems: read.problems.length, first: read.problems[0] }, `${REPO_CONFIG_PATH} is invalid`);
   if (deps.dryRun) {
     if (read.status === 'invalid') deps.log.info({ repo: client.fullName, sha: read.ref }, `[dry-run] would report the ${CONFIG_CHECK} check as failed`);
     return;
   }
-  await reportConfig(client, read, { onlyFailures });
+  await reportConfig(client, read, options);
 }

@@ -40,11 +40,13 @@ export function configCheckBody(read: RepoConfigRead): { conclusion: 'failure' |
   };
 }
 
-export async function reportConfig(client: RepoClient, read: RepoConfigRead, options: { onlyFailures?: boolean } = {}): Promise<ConfigCheckOutcome> {
+export async function reportConfig(client: RepoClient, read: RepoConfigRead, options: { onlyFailures?: boolean; force?: boolean } = {}): Promise<ConfigCheckOutcome> {
   const body = configCheckBody(read);
   if (!body || (options.onlyFailures && body.conclusion === 'success')) return 'skipped';
-  const existing = await client.checkRuns(read.ref, CONFIG_CHECK);
-  if (existing.some((run) => run.conclusion === body.conclusion && run.output?.title === body.title)) return 'skipped';
+  if (!options.force) {
+    const existing = await client.checkRuns(read.ref, CONFIG_CHECK);
+    if (existing.some((run) => run.conclusion === body.conclusion && run.output?.title === body.title)) return 'skipped';
+  }
   await client.createCheckRun({
     name: CONFIG_CHECK,
     head_sha: read.ref,

@@ -207,4 +207,30 @@ describe('a broken .github/pitcrew.yml', () => {
     assert.equal(env.fake.checkRuns(REPO, fixed).find((run) => run.name === 'pitcrew/config')!.conclusion, 'success');
     assert.equal(env.gate(pr.head)!.state, 'success');
   });
+
+  it('reports the check again when someone presses "Re-run" on it', async () => {
+    const env = await pitcrewOnFake();
+    const broken = await env.fake.as('alice').push(REPO, 'main', { '.github/pitcrew.yml': 'approvers: {low: [alice]}\npaused: maybe\n' }, 'pause?');
+    await env.fake.settled();
+    const [run] = env.fake.checkRuns(REPO, broken).filter((r) => r.name === 'pitcrew/config');
+    await env.fake.as('alice').request('POST', `/repos/${REPO}/check-runs/${run!.id}/rerequest`);
+    await env.fake.settled();
+    const runs = env.fake.checkRuns(REPO, broken).filter((r) => r.name === 'pitcrew/config');
+    assert.equal(runs.length, 2);
+    assert.equal(runs[1]!.annotations[0]!.startLine, 2);
+  });
+
+  it('reports a broken config when the app is installed on a repository', async () => {
+    const env = await pitcrewOnFake();
+    await env.fake.createRepo({ owner: 'acme', name: 'api', files: { '.github/pitcrew.yml': 'approvers:\n  low: alice\n' } });
+    const installation = env.fake.installApp(env.app, 'acme', ['api']);
+    const sent = await env.fake.webhooks.sendCustom(env.app.record, 'installation_repositories', {
+      action: 'added', repository_selection: 'selected', repositories_added: [{ full_name: 'acme/api', name: 'api' }], repositories_removed: [], sender: { login: 'alice', type: 'User' },
+    }, { installationId: installation.id });
+    assert.equal(sent.attempt.status, 200, sent.attempt.responseBody);
+    const main = (await env.fake.branchSha('acme/api', 'main'))!;
+    const [check] = env.fake.checkRuns('acme/api', main).filter((r) => r.name === 'pitcrew/config');
+    assert.equal(check?.conclusion, 'failure');
+    assert.deepEqual(check!.annotations.map((a) => [a.startLine, a.title]), [[2, 'approvers.low is "alice", but must be a list, e.g. [alice, "@acme/sre"]']]);
+  });
 });
