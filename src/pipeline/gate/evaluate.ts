@@ -3,6 +3,7 @@ import { maxRisk, type Risk } from '../../domain/action.js';
 import type { Plan } from '../../domain/plan.js';
 import { evaluatePolicy, type Policy } from '../../domain/policy.js';
 import { readPlanFile } from '../../gitops/plan-file.js';
+import { BRANCH_PREFIX } from '../propose/branch.js';
 import { CODEOWNERS_PATHS, ownersOf, parseCodeowners } from './codeowners.js';
 import type { GateFacts, GateResult } from './facts.js';
 import { memberOf, tallyReviews, type Tally } from './reviews.js';
@@ -46,6 +47,8 @@ export function evaluateGate(facts: GateFacts, options: GateOptions): GateResult
 
   if (facts.state === 'closed' && !facts.merged) return fail('the PR is closed without merging');
   if (facts.planFiles.length === 0) {
+    // A pitcrew branch without its plan is not "a PR without a plan": someone removed the plan.
+    if (facts.headRef.startsWith(BRANCH_PREFIX)) return fail(`the PR's branch ${facts.headRef} is a pitcrew fix branch but carries no plan file; ask pitcrew to propose again`);
     result.pass = true;
     return finish(result, facts);
   }

@@ -154,10 +154,16 @@ describe('gate: CODEOWNERS', () => {
 
 describe('gate: the plan and the configuration', () => {
   it('passes a PR without a plan file: it runs nothing', () => {
-    const result = judge({ planFiles: [], files: [{ path: 'README.md', status: 'modified' }] });
+    const result = judge({ planFiles: [], headRef: 'bob/readme', files: [{ path: 'README.md', status: 'modified' }] });
     assert.equal(result.pass, true);
     assert.equal(result.plan, null);
     assert.equal(result.summary, 'No pitcrew plan in this PR: nothing runs on merge');
+  });
+
+  it('fails a pitcrew fix branch whose plan file was removed', () => {
+    const result = judge({ planFiles: [], files: [{ path: 'k8s/checkout-api.yaml', status: 'modified' }] });
+    assert.equal(result.pass, false);
+    assert.match(result.reasons[0]!, /is a pitcrew fix branch but carries no plan file/);
   });
 
   it('fails when the plan file was edited after it was written (hash no longer matches)', () => {
