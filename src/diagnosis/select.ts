@@ -1,0 +1,106 @@
+import type { AnalysisState } from './analyzer.js';
+import type { Block } from './block.js';
+import type { Step } from './steps.js';
+
+/**
+ * Weights for choosing among candidate blocks once the whole log has been
+ * seen (and so which steps failed is known). Tuned on the development sets;
+ * each one is a general preference, not a special case.
+ */
+export interface SelectionWeights {
+  /** Bonus for a block inside a step that failed. */
+  inFailedStep: number;
+  /** Penalty for a block inside a step that passed. */
+  inPassedStep: number;
+  /** Bonus for being close to where the step (or the log) ended. */
+  closeToEnd: number;
+  /** Distance scale, in lines, of that bonus. */
+  closeScale: number;
+  /** Bonus for the first strong block of its step (the first failure is the one to read). */
+  firstInStep: number;
+  /** Strength a block needs to count as "strong" for firstInStep. */
+  strongAt: number;
+  /** Score handicap of the synthetic "last lines of the failed step" candidate. */
+  tailBonus: number;
+  /** Extra blocks are added when they score within this of the best one. */
+  extraWithin: number;
+  maxBlocks: number;
+  maxLines: number;
+}
+
+export const DEFAULT_WEIGHTS: SelectionWeights = {
+  inFailedStep: 2,
+  inPassedStep: 2,
+  closeToEnd: 1.5,
+  closeScale: 40,
+  firstInStep: 1,
+  strongAt: 4,
+  tailBonus: 0,
+  extraWithin: 1,
+  maxBlocks: 3,
+  maxLines: 200,
+};
+
+export interface ScoredBlock {
+  block: Block;
+  score: number;
+}
+
+export interface Selection {
+  chosen: ScoredBlock[];
+  /** Every candidate with its score, best first (for debugging and learning). */
+  ranked: ScoredBlock[];
+  failedSteps: Step[];
+  /** The step the chosen evidence belongs to. */
+  step?: Step;
+  /** GitHub's own failure annotations in that step. */
+  annotations: Array<{ n: number; text: string }>;
+}
+
+export function selectBlocks(state: AnalysisState, weights: SelectionWeights = DEFAULT_WEIGHTS): Selection {
+  const failedSteps = state.steps.filter((s) => s.status === 'failed');
+  const anyFailed = failedSteps.length > 0;
+  const firstStrong = new Map<number, Block>();
+  for (const block of state.blocks) {
+    if (block.strength >= weights.strongAt && !block.tail && !firstStrong.has(block.step)) firstStrong.set(block.step, block);
+  }
+  const ranked: ScoredBlock[] = state.blocks.map((block) => {
+    const step = state.steps[block.step];
+    let score = block.strength;
+    let end = state.lines;
+    if (step && anyFailed) {
+      if (step.status === 'failed') score += weights.inFailedStep;
+      else if (step.status === 'passed') score -= weights.inPassedStep;
+      end = step.failureLine ?? step.end;
+    }
+    const distance = Math.max(0, end - block.end);
+    score += weights.closeToEnd * Math.exp(-distance / weights.closeScale);
+    if (firstStrong.get(block.step) === block) score += weights.firstInStep;
+    if (block.tail) score += weights.tailBonus;
+    return { block, score };
+  });
+  ranked.sort((a, b) => b.score - a.score || a.block.start - b.block.start);
+  const best = ranked[0];
+  if (!best) return { chosen: [], ranked, failedSteps, annotations: [] };
+
+  const chosen: ScoredBlock[] = [best];
+  let lines = best.block.end - best.block.start + 1;
+  for (const candidate of ranked.slice(1)) {
+    if (chosen.length >= weights.maxBlocks) break;
+    if (candidate.score < best.score - weights.extraWithin) break;
+    if (candidate.block.step !== best.block.step) continue;
+    if (chosen.some((c) => overlaps(c.block, candidate.block))) continue;
+    const size = candidate.block.end - candidate.block.start + 1;
+    if (lines + size > weights.maxLines) continue;
+    chosen.push(candidate);
+    lines += size;
+  }
+  chosen.sort((a, b) => a.block.start - b.block.start);
+  const step = state.steps[best.block.step];
+  const annotations = state.annotations.filter((a) => a.step === best.block.step).map(({ n, text }) => ({ n, text }));
+  return { chosen, ranked, failedSteps, ...(step ? { step } : {}), annotations };
+}
+
+function overlaps(a: Block, b: Block): boolean {
+  return a.start <= b.end && b.start <= a.end;
+}

@@ -1,0 +1,115 @@
+import type { NormalizedLine } from './normalize.js';
+
+export type StepStatus = 'failed' | 'passed' | 'unknown';
+
+/** One step of a job: a GitHub Actions step, a Travis command, a Jenkins build step. */
+export interface Step {
+  index: number;
+  /** First line (1-based). */
+  start: number;
+  /** Last line, once known. */
+  end: number;
+  name?: string;
+  status: StepStatus;
+  exitCode?: number;
+  /** The line that says the step failed ("Process completed with exit code 1."). */
+  failureLine?: number;
+}
+
+const TRAVIS_EXIT = /" exited with (\d+)\.\s*$/;
+const TRAVIS_FAILED_DURING = /" failed and exited with (\d+) during /;
+const TRAVIS_FAILED_TIMES = /^The command ".*" failed \d+ times\.?\s*$/;
+const GH_EXIT = /^(?:Error: )?Process completed with exit code (\d+)\.?/;
+const JENKINS_FAILED = /^Build step '.*' marked build as failure$|^ERROR: script returned exit code (\d+)$|^ERROR: Job failed: (?:exit code (\d+))?/;
+const TIMEOUT_END = /^No output has been received in the last \d+m|^The job exceeded the maximum time limit|exceeded the maximum execution time of \d+ minutes/;
+
+/** More steps than this are folded into the last one; keeps memory bounded on pathological logs. */
+const MAX_STEPS = 20_000;
+
+/**
+ * Finds step boundaries and the steps that failed, one line at a time.
+ * Recognizes GitHub Actions (`##[group]Run …`, `##[error]Process completed
+ * with exit code N`), `gh run view --log` prefixes, Travis (`The command "…"
+ * exited with N.`), Jenkins and GitLab end markers.
+ */
+export class StepTracker {
+  readonly steps: Step[] = [];
+  private current: Step;
+  private lastLabel: string | undefined;
+
+  constructor() {
+    this.current = { index: 0, start: 1, end: 0, status: 'unknown' };
+    this.steps.push(this.current);
+  }
+
+  get currentIndex(): number {
+    return this.current.index;
+  }
+
+  /** Returns true when this line ended a failed step. */
+  push(lineNo: number, line: NormalizedLine): boolean {
+    this.current.end = lineNo;
+    const text = line.text;
+
+    if (line.stepLabel !== undefined && line.stepLabel !== this.lastLabel) {
+      if (this.lastLabel !== undefined) this.begin(lineNo, line.stepLabel.split('\t')[1]);
+      else this.current.name = line.stepLabel.split('\t')[1];
+      this.lastLabel = line.stepLabel;
+    }
+    if (line.gh === 'group' && text.startsWith('Run ')) {
+      this.begin(lineNo, text.slice(4, 200));
+      return false;
+    }
+    if (line.gh === undefined && text === 'Post job cleanup.') {
+      this.begin(lineNo, 'Post job cleanup');
+      return false;
+    }
+    const c = text.charCodeAt(0);
+    if (line.gh === 'error' || c === 69 /* E */ || c === 80 /* P */) {
+      const m = GH_EXIT.exec(text);
+      if (m) return this.finish(lineNo, Number(m[1]), true);
+    }
+    if (text.indexOf('" ') !== -1) {
+      const exit = TRAVIS_EXIT.exec(text) ?? TRAVIS_FAILED_DURING.exec(text);
+      if (exit) return this.finish(lineNo, Number(exit[1]), false);
+      if (TRAVIS_FAILED_TIMES.test(text)) return this.finish(lineNo, 1, false);
+    }
+    if (c === 66 /* B */ || c === 69 /* E */) {
+      const m = JENKINS_FAILED.exec(text);
+      if (m) return this.finish(lineNo, Number(m[1] ?? m[2] ?? 1), false);
+    }
+    if ((c === 78 /* N */ || c === 84 /* T */ || line.gh === 'error') && TIMEOUT_END.test(text)) return this.finish(lineNo, 124, false);
+    return false;
+  }
+
+  /** Marks the current step finished with `code`; the next line starts a new step unless `stay`. */
+  private finish(lineNo: number, code: number, stay: boolean): boolean {
+    const step = this.current;
+    step.exitCode = code;
+    step.status = code === 0 ? 'passed' : 'failed';
+    step.end = lineNo;
+    if (code !== 0) step.failureLine = lineNo;
+    if (!stay) this.begin(lineNo + 1, undefined);
+    return code !== 0;
+  }
+
+  private begin(lineNo: number, name: string | undefined): void {
+    if (this.current.start === lineNo && this.current.status === 'unknown') {
+      // An empty step: just rename it.
+      if (name !== undefined) this.current.name = name;
+      return;
+    }
+    if (this.steps.length >= MAX_STEPS) return;
+    if (this.current.end < lineNo - 1) this.current.end = lineNo - 1;
+    if (this.current.start === lineNo) this.current.end = lineNo - 1;
+    const step: Step = { index: this.steps.length, start: lineNo, end: lineNo - 1, status: 'unknown' };
+    if (name !== undefined) step.name = name;
+    this.steps.push(step);
+    this.current = step;
+  }
+
+  finishLog(lastLine: number): Step[] {
+    if (this.current.end < lastLine) this.current.end = lastLine;
+    return this.steps;
+  }
+}
