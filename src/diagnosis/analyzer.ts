@@ -31,6 +31,8 @@ const KEEP_BEST = 64;
 const MAX_ANNOTATIONS = 200;
 /** After a strong line, keep looking at every line for this long (siblings, keyword-less headers). */
 const ARM_AFTER_STRONG = 200;
+/** Evidence strength of "the last lines before the step failed", when nothing better was seen. */
+const TAIL_STRENGTH = 1.5;
 
 /**
  * One pass over a log, line by line, in bounded memory: a ring of the last
@@ -88,6 +90,9 @@ export class LogAnalyzer {
     const steps = this.tracker.finishLog(this.lineCount);
     const seen = new Set<Block>();
     const blocks = [...this.recent, ...this.best].filter((b) => (seen.has(b) ? false : (seen.add(b), true))).sort((a, b) => a.start - b.start);
+    // Step starts can move back once a step's end is seen (Travis), so place blocks by line now.
+    for (const block of blocks) block.step = this.tracker.stepAt(block.start);
+    for (const annotation of this.annotations) annotation.step = this.tracker.stepAt(annotation.n);
     return { blocks, steps, annotations: this.annotations, stepSignals: this.stepSignals, ecosystems: this.ecosystems, lines: this.lineCount };
   }
 
@@ -166,7 +171,7 @@ export class LogAnalyzer {
     const block = newBlock(this.seq++, step, 0);
     block.tail = true;
     for (const entry of last) addLine(block, entry.n, entry.text, entry.cls);
-    block.strength = computeStrength(block);
+    block.strength = Math.max(computeStrength(block), TAIL_STRENGTH);
     this.keep(block);
   }
 

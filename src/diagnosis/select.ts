@@ -12,6 +12,8 @@ export interface SelectionWeights {
   inFailedStep: number;
   /** Penalty for a block inside a step that passed. */
   inPassedStep: number;
+  /** Penalty for a block in a step of unknown outcome when some other step failed. */
+  outsideFailedStep: number;
   /** Bonus for being close to where the step (or the log) ended. */
   closeToEnd: number;
   /** Distance scale, in lines, of that bonus. */
@@ -31,6 +33,7 @@ export interface SelectionWeights {
 export const DEFAULT_WEIGHTS: SelectionWeights = {
   inFailedStep: 2,
   inPassedStep: 2,
+  outsideFailedStep: 1,
   closeToEnd: 1.5,
   closeScale: 40,
   firstInStep: 1,
@@ -71,6 +74,7 @@ export function selectBlocks(state: AnalysisState, weights: SelectionWeights = D
     if (step && anyFailed) {
       if (step.status === 'failed') score += weights.inFailedStep;
       else if (step.status === 'passed') score -= weights.inPassedStep;
+      else score -= weights.outsideFailedStep;
       end = step.failureLine ?? step.end;
     }
     const distance = Math.max(0, end - block.end);

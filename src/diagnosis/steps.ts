@@ -17,6 +17,7 @@ export interface Step {
 }
 
 const TRAVIS_EXIT = /" exited with (\d+)\.\s*$/;
+const TRAVIS_COMMAND = /^The command "(.{1,80})/;
 const TRAVIS_FAILED_DURING = /" failed and exited with (\d+) during /;
 const TRAVIS_FAILED_TIMES = /^The command ".*" failed \d+ times\.?\s*$/;
 const GH_EXIT = /^(?:Error: )?Process completed with exit code (\d+)\.?/;
@@ -36,6 +37,8 @@ export class StepTracker {
   readonly steps: Step[] = [];
   private current: Step;
   private lastLabel: string | undefined;
+  /** Recent `$ command` echoes (Travis), to find where a failed command started. */
+  private commands: Array<{ line: number; command: string }> = [];
 
   constructor() {
     this.current = { index: 0, start: 1, end: 0, status: 'unknown' };
@@ -69,9 +72,16 @@ export class StepTracker {
       const m = GH_EXIT.exec(text);
       if (m) return this.finish(lineNo, Number(m[1]), true);
     }
+    if (c === 36 /* $ */ && text.charCodeAt(1) === 32) {
+      this.commands.push({ line: lineNo, command: text.slice(2, 82) });
+      if (this.commands.length > 64) this.commands.shift();
+    }
     if (text.indexOf('" ') !== -1) {
       const exit = TRAVIS_EXIT.exec(text) ?? TRAVIS_FAILED_DURING.exec(text);
-      if (exit) return this.finish(lineNo, Number(exit[1]), false);
+      if (exit) {
+        this.startAtCommand(text);
+        return this.finish(lineNo, Number(exit[1]), false);
+      }
       if (TRAVIS_FAILED_TIMES.test(text)) return this.finish(lineNo, 1, false);
     }
     if (c === 66 /* B */ || c === 69 /* E */) {
@@ -80,6 +90,20 @@ export class StepTracker {
     }
     if ((c === 78 /* N */ || c === 84 /* T */ || line.gh === 'error') && TIMEOUT_END.test(text)) return this.finish(lineNo, 124, false);
     return false;
+  }
+
+  /** A Travis command's step starts at its `$ command` echo, not at the previous marker. */
+  private startAtCommand(marker: string): void {
+    const m = TRAVIS_COMMAND.exec(marker);
+    if (!m) return;
+    const wanted = m[1]!;
+    for (let i = this.commands.length - 1; i >= 0; i--) {
+      const { line, command } = this.commands[i]!;
+      if (line <= this.current.start) break;
+      if (!(command.startsWith(wanted) || wanted.startsWith(command) || wanted.startsWith(`eval ${command}`))) continue;
+      this.begin(line, command);
+      return;
+    }
   }
 
   /** Marks the current step finished with `code`; the next line starts a new step unless `stay`. */
@@ -106,6 +130,18 @@ export class StepTracker {
     if (name !== undefined) step.name = name;
     this.steps.push(step);
     this.current = step;
+  }
+
+  /** The step that contains `lineNo` (steps are sorted and contiguous). */
+  stepAt(lineNo: number): number {
+    let lo = 0;
+    let hi = this.steps.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (this.steps[mid]!.start <= lineNo) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo;
   }
 
   finishLog(lastLine: number): Step[] {

@@ -6,7 +6,7 @@ import { rule, type LineRule } from './rule.js';
  * of tools nobody wrote a rule for.
  */
 export const genericRules: LineRule[] = [
-  rule('generic.zero-errors', 'generic', 'pass', -1, /\b0 (?:errors?|failures?|failed|problems?)\b(?![^,]*\b[1-9]\d* (?:errors?|failures?|failed)\b)|\b(?:errors?|failures?|failed|problems?):? 0\b(?![^,]*\b(?:errors?|failures?|failed):? [1-9])|\bno (?:errors?|failures?|problems?|offenses?) (?:found|detected)\b|\ball (?:\d+ )?tests? passed\b/i,
+  rule('generic.zero-errors', 'generic', 'pass', -1, /^(?!.*\b[1-9]\d* (?:errors?|failures?|failed|failing|problems?)\b)(?!.*\b(?:errors?|failures?|failed|problems?):? [1-9]).*(?:\b0 (?:errors?|failures?|failed|problems?)\b|\b(?:errors?|failures?|failed|problems?):? 0\b|\bno (?:errors?|failures?|problems?|offenses?) (?:found|detected)\b|\ball (?:\d+ )?tests? passed\b)/i,
     ['Compiled with 0 errors', 'Failures: 0, Errors: 0', 'No errors found', 'All tests passed']),
   rule('generic.pass-mark', 'generic', 'pass', -1, /^\s*(?:✓|✔|√|\[ OK \]|\[PASS\]|PASS:|PASSED\b|ok \d+ )/, ['  ✓ adds numbers (3 ms)', 'ok 1 - should be equal']),
   rule('generic.fail-mark', 'generic', 'detail', 3, /^\s*(?:✗|✘|×|✖|❌|FAIL:|FAILED:|\[FAIL(?:ED)?\]|not ok \d+)\s*\S/, ['  ✗ adds numbers', '❌ examples/with-jest/__tests__/index.test.tsx output:']),
@@ -28,4 +28,4 @@ export const QUIET_LEVEL = /^\W{0,3}(?:[\d:.TZ-]+\s+){0,2}(?:\[\s*)?(?:INFO|DEBU
 /** Warnings are noticed, but rarely the cause. */
 export const WARNING_LEVEL = /^\W{0,3}(?:\[\s*)?(?:warning|WARNING|Warning|WARN|warn)(?:\s*\])?(?:[\s:]|$)/;
 /** Shell traces and echoed commands: their error words are arguments. */
-export const ECHOED_COMMAND = /^(?:\++ |\$ |> |Running: |\[command\]|Run )/;
+export const ECHOED_COMMAND = /^(?:\++(?: |(?=[A-Za-z_]))|\$ |> |Running: |\[command\]|Run )/;

@@ -18,7 +18,7 @@ export const goRustRules: LineRule[] = [
   rule('golangci.issue', 'go', 'detail', 5, /^\S+\.go:\d+:\d+: .+ \((?:errcheck|gofmt|goimports|govet|staticcheck|unused|gosimple|ineffassign|revive|stylecheck|typecheck|gocritic|misspell)\)$/, ['main.go:10:2: Error return value is not checked (errcheck)'], { category: 'lint_error' }),
   rule('gofmt.diff', 'go', 'detail', 3, /^(?:gofmt|goimports) -[dl]|^diff -u \S+\.go\.orig/, ['gofmt -l .'], { category: 'lint_error' }),
 
-  rule('rust.error', 'rust', 'header', 6, /^error(?:\[E\d{4}\])?: (?!test failed|could not compile|build failed|aborting due|Recipe|process didn't exit successfully|\d+ (?:previous )?errors?)\S/, ['error[E0308]: mismatched types', "error: cannot find macro `foo` in this scope"],
+  rule('rust.error', 'rust', 'header', 6, /^error\[E\d{4}\]: \S/, ['error[E0308]: mismatched types', 'error[E0425]: cannot find value `x` in this scope'],
     { category: 'compile_error', section: { maxLines: 60, blankLines: 1, end: /^(?:error|warning)(?:\[E\d+\])?: / } }),
   rule('rust.summary', 'rust', 'summary', 1, /^error: (?:could not compile|aborting due to|build failed|test failed, to rerun pass|\d+ (?:previous )?errors?)|^error: Recipe|^warning: build failed, waiting/, ['error: could not compile `foo` due to 2 previous errors', 'error: test failed, to rerun pass `--lib`']),
   rule('rust.arrow', 'rust', 'context', 2, /^\s*--> \S+:\d+:\d+/, ['  --> src/main.rs:5:5'], { continuation: true }),

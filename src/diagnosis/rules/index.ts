@@ -14,7 +14,7 @@ export type { Ecosystem, LineRule, Role } from './rule.js';
  * noise before their own errors), platform rules, then the generic fallback.
  * The first rule that matches a line decides what the line is.
  */
-export const ALL_RULES: readonly LineRule[] = [
+const ORDERED: LineRule[] = [
   ...javascriptRules,
   ...pythonRules,
   ...goRustRules,
@@ -22,6 +22,14 @@ export const ALL_RULES: readonly LineRule[] = [
   ...nativeRubyPhpRules,
   ...platformRules,
   ...genericRules,
+];
+
+/** Passing results and boilerplate are recognized before any error rule, so "✓ testAccessDenied" stays a pass. */
+const FIRST: Array<LineRule['role']> = ['pass', 'noise'];
+
+export const ALL_RULES: readonly LineRule[] = [
+  ...ORDERED.filter((r) => FIRST.includes(r.role)),
+  ...ORDERED.filter((r) => !FIRST.includes(r.role)),
 ];
 
 export const RULES_BY_ID: ReadonlyMap<string, LineRule> = new Map(ALL_RULES.map((r) => [r.id, r]));
