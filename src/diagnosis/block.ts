@@ -79,3 +79,12 @@ export function computeStrength(block: Block): number {
   if (summaryOnly) strength -= 1;
   return strength;
 }
+
+/** The text of a block without volatile parts, to recognize the same failure printed twice. */
+export function blockFingerprint(block: Block): string {
+  return block.lines
+    .filter((l) => l.role !== 'blank')
+    .slice(0, 12)
+    .map((l) => l.text.replace(/\d+/g, '0').replace(/\s+/g, ' ').trim())
+    .join('\n');
+}

@@ -37,6 +37,7 @@ const PREFILTER = new RegExp(PREFILTER_WORDS.map((w) => w.replace(/[.*+?^${}()|[
 const COLD_RULES = ALL_RULES.filter((r) => !r.continuation && !r.armedOnly);
 const WARM_RULES = ALL_RULES;
 const GENERIC = 'generic';
+const ENVIRONMENT_ECOSYSTEMS = new Set(['network', 'permission', 'oom', 'timeout', 'shell']);
 
 export function passesPrefilter(text: string): boolean {
   return PREFILTER.test(text);
@@ -58,13 +59,14 @@ export function classifyLine(text: string, warm: boolean): LineClass {
     if (!rule.re.test(text)) continue;
     let weight = rule.weight;
     let role: LineClass['role'] = rule.role;
-    if (rule.ecosystem === GENERIC && weight > 0 && (role === 'detail' || role === 'header')) {
-      // A generic error word in a shell trace, an INFO/DEBUG line or a warning is weak evidence.
+    if (weight > 0 && role !== 'pass' && role !== 'context') {
       if (ECHOED_COMMAND.test(text)) {
+        // An echoed command's error words are its arguments ("$ pnpm install --frozen-lockfile").
         role = 'plain';
         weight = 0;
-      } else if (QUIET_LEVEL.test(text) || WARNING_LEVEL.test(text)) {
-        weight = Math.min(weight, 1);
+      } else if (rule.ecosystem === GENERIC || ENVIRONMENT_ECOSYSTEMS.has(rule.ecosystem)) {
+        // A generic or environment phrase in an INFO/DEBUG line or a warning is weak evidence.
+        if (QUIET_LEVEL.test(text) || (rule.ecosystem === GENERIC && WARNING_LEVEL.test(text))) weight = Math.min(weight, 1);
       }
     }
     return { role, weight, rule, indent };

@@ -1,5 +1,5 @@
 import type { AnalysisState } from './analyzer.js';
-import type { Block } from './block.js';
+import { blockFingerprint, type Block } from './block.js';
 import type { Step } from './steps.js';
 
 /**
@@ -83,6 +83,22 @@ export function selectBlocks(state: AnalysisState, weights: SelectionWeights = D
     if (block.tail) score += weights.tailBonus;
     return { block, score };
   });
+  // The same failure printed twice (as it happens, then in a summary) is one failure: keep its first
+  // occurrence, with the best score of its copies.
+  const firstCopy = new Map<string, ScoredBlock>();
+  const unique: ScoredBlock[] = [];
+  for (const scored of [...ranked].sort((a, b) => a.block.start - b.block.start)) {
+    const key = `${scored.block.step}\u0000${blockFingerprint(scored.block)}`;
+    const first = firstCopy.get(key);
+    if (first) {
+      first.score = Math.max(first.score, scored.score);
+      continue;
+    }
+    firstCopy.set(key, scored);
+    unique.push(scored);
+  }
+  ranked.length = 0;
+  ranked.push(...unique);
   ranked.sort((a, b) => b.score - a.score || a.block.start - b.block.start);
   const best = ranked[0];
   if (!best) return { chosen: [], ranked, failedSteps, annotations: [] };

@@ -72,6 +72,14 @@ export class StepTracker {
       const m = GH_EXIT.exec(text);
       if (m) return this.finish(lineNo, Number(m[1]), true);
     }
+    if (line.gh === 'error') {
+      if (TIMEOUT_END.test(text)) return this.finish(lineNo, 124, true);
+      // Any ##[error] annotation turns the step red, even without an exit code line.
+      this.current.status = 'failed';
+      this.current.failureLine ??= lineNo;
+      this.current.exitCode ??= 1;
+      return false;
+    }
     if (c === 36 /* $ */ && text.charCodeAt(1) === 32) {
       this.commands.push({ line: lineNo, command: text.slice(2, 82) });
       if (this.commands.length > 64) this.commands.shift();
@@ -88,7 +96,7 @@ export class StepTracker {
       const m = JENKINS_FAILED.exec(text);
       if (m) return this.finish(lineNo, Number(m[1] ?? m[2] ?? 1), false);
     }
-    if ((c === 78 /* N */ || c === 84 /* T */ || line.gh === 'error') && TIMEOUT_END.test(text)) return this.finish(lineNo, 124, false);
+    if ((c === 78 /* N */ || c === 84 /* T */) && TIMEOUT_END.test(text)) return this.finish(lineNo, 124, false);
     return false;
   }
 

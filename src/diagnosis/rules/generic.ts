@@ -24,7 +24,7 @@ export const genericRules: LineRule[] = [
 ];
 
 /** Lines tagged with a quiet log level rarely explain a failure even when they say "error". */
-export const QUIET_LEVEL = /^\W{0,3}(?:[\d:.TZ-]+\s+){0,2}(?:\[\s*)?(?:INFO|DEBUG|TRACE|VERBOSE|info|debug|trace|I|D)(?:\s*\])?[\s:]|^\s*\[(?:info|debug)\]\s/;
+export const QUIET_LEVEL = /^\W{0,3}(?:[\d:.TZ-]+\s+){0,2}(?:\[\s*)?(?:INFO|DEBUG|TRACE|VERBOSE|info|debug|trace|I|D)(?:\s*\])?[\s:]|^\s*\[(?:info|debug)\]\s|\blevel=(?:debug|info|trace)\b/;
 /** Warnings are noticed, but rarely the cause. */
 export const WARNING_LEVEL = /^\W{0,3}(?:\[\s*)?(?:warning|WARNING|Warning|WARN|warn)(?:\s*\])?(?:[\s:]|$)/;
 /** Shell traces and echoed commands: their error words are arguments. */

@@ -13,7 +13,7 @@ export const javascriptRules: LineRule[] = [
     ['npm ERR! code ERESOLVE', 'npm error code E404'], { category: 'dependency_install' }),
   rule('npm.resolve', 'npm', 'detail', 4, /^npm (?:ERR!|error) (?:ERESOLVE|404 |notarget |peer dep|Could not resolve dependency|Conflicting peer dependency|While resolving|Found: |Fix the upstream dependency conflict|missing script:)/,
     ['npm ERR! ERESOLVE unable to resolve dependency tree', 'npm ERR! 404 Not Found - GET https://registry.npmjs.org/left-padd', 'npm ERR! missing script: test'], { category: 'dependency_install' }),
-  rule('npm.ci-lock', 'npm', 'header', 5, /`npm ci` can only install packages when your package\.json and package-lock\.json|npm-shrinkwrap\.json are in sync|lockfile (?:needs to be updated|is out of date)|ERR_PNPM_OUTDATED_LOCKFILE|frozen-lockfile|Your lockfile needs to be updated/,
+  rule('npm.ci-lock', 'npm', 'header', 5, /`npm ci` can only install packages when your package\.json and package-lock\.json|npm-shrinkwrap\.json are in sync|lockfile (?:needs to be updated|is out of date)|ERR_PNPM_OUTDATED_LOCKFILE|Your lockfile needs to be updated/,
     ['npm ERR! `npm ci` can only install packages when your package.json and package-lock.json or npm-shrinkwrap.json are in sync.', ' ERR_PNPM_OUTDATED_LOCKFILE  Cannot install with "frozen-lockfile"'], { category: 'dependency_install' }),
   rule('pnpm.err', 'npm', 'detail', 3, /\bERR_PNPM_(?!RECURSIVE_RUN_FIRST_FAIL)[A-Z_]+/, [' ERR_PNPM_FETCH_404  GET https://registry.npmjs.org/x: Not Found - 404'], { category: 'dependency_install' }),
   rule('pnpm.recursive', 'npm', 'summary', 1, /ERR_PNPM_RECURSIVE_RUN_FIRST_FAIL|ERR_PNPM_RECURSIVE_EXEC_FIRST_FAIL/, ['[ERR_PNPM_RECURSIVE_RUN_FIRST_FAIL] pnpm@11.0.6 .test: `jest`']),
@@ -57,7 +57,7 @@ export const javascriptRules: LineRule[] = [
   rule('eslint.compact', 'eslint', 'detail', 4, /^\S+\.[cm]?[jt]sx?: line \d+, col \d+, Error - /, ['/app/a.js: line 3, col 1, Error - Missing semicolon. (semi)'], { category: 'lint_error' }),
   rule('standard.header', 'eslint', 'header', 3, /^(?:standard|semistandard|xo): Use JavaScript Standard Style|^standard: Run `standard --fix`/, ['standard: Use JavaScript Standard Style (https://github.com/feross/standard) '], { category: 'lint_error' }),
   rule('prettier.check', 'prettier', 'header', 5, /Code style issues (?:found|were found)|Forgot to run Prettier\?|This project uses prettier to format|\[warn\] .*Code style issues/,
-    ['[warn] Code style issues found in 2 files. Forgot to run Prettier?', '  This project uses prettier to format all JavaScript code.'], { category: 'lint_error' }),
+    ['[warn] Code style issues found in 2 files. Forgot to run Prettier?', '  This project uses prettier to format all JavaScript code.'], { category: 'lint_error', section: { maxLines: 40, blankLines: 2 } }),
 
   // node runtime errors: the location line, the code, the caret, then the error.
   rule('node.location', 'node', 'header', 2, /^(?:\/|[A-Za-z]:\\|\.\/)\S+\.(?:[cm]?js|[cm]?ts|jsx|tsx|coffee):\d+$/, ['/home/travis/build/x/gulp-tasks/serve.js:31'], { category: 'compile_error', armedOnly: true }),
