@@ -1,4 +1,4 @@
-import { addLine, computeStrength, newBlock, trimBlock, type Block } from './block.js';
+import { addLine, computeStrength, detach, newBlock, trimBlock, type Block } from './block.js';
 import type { FailureCategory } from './categories.js';
 import { classifyLine, type LineClass } from './line-classifier.js';
 import { normalizeLine } from './normalize.js';
@@ -61,7 +61,7 @@ export class LogAnalyzer {
     const text = norm.text;
     let cls = classifyLine(text, this.open !== null || this.armed > 0);
     if (norm.gh === 'error') {
-      if (this.annotations.length < MAX_ANNOTATIONS) this.annotations.push({ n, text, step });
+      if (this.annotations.length < MAX_ANNOTATIONS) this.annotations.push({ n, text: detach(text.slice(0, 500)), step });
       if (cls.role === 'plain' || cls.weight < 2) cls = { ...cls, role: cls.role === 'summary' ? 'summary' : 'detail', weight: Math.max(cls.weight, cls.role === 'summary' ? 1 : 2) };
     } else if (norm.gh === 'group' || norm.gh === 'endgroup') {
       cls = { role: 'boundary', weight: 0, indent: 0 };
@@ -72,7 +72,7 @@ export class LogAnalyzer {
     if (this.armed > 0) this.armed--;
     const rule = cls.rule;
     if (rule?.arms) this.armed = Math.max(this.armed, rule.arms);
-    else if (cls.weight >= 3) this.armed = Math.max(this.armed, ARM_AFTER_STRONG);
+    else if (cls.role === 'header' || cls.weight >= 5) this.armed = Math.max(this.armed, ARM_AFTER_STRONG);
     if (rule && cls.weight > 0) {
       this.ecosystems[rule.ecosystem] = (this.ecosystems[rule.ecosystem] ?? 0) + 1;
       if (rule.category && cls.weight >= 5) this.signal(step, rule.category, cls.weight, n, text);
@@ -184,7 +184,7 @@ export class LogAnalyzer {
     }
     const existing = signals[category];
     if (existing) existing.weight += weight;
-    else signals[category] = { weight, n, text: text.slice(0, 300) };
+    else signals[category] = { weight, n, text: detach(text.slice(0, 300)) };
   }
 }
 

@@ -34,6 +34,15 @@ export interface Block {
 }
 
 export const MAX_STORED_LINES = 300;
+
+/**
+ * A copy of `text` that does not keep the chunk it was sliced from alive.
+ * V8 substrings point into their parent string; a kept line would otherwise
+ * pin a whole read buffer in memory.
+ */
+export function detach(text: string): string {
+  return text.length === 0 ? '' : Buffer.from(text, 'utf8').toString('utf8');
+}
 export const MAX_STORED_LINE_LENGTH = 500;
 
 export function newBlock(seq: number, step: number, baseIndent: number): Block {
@@ -51,7 +60,7 @@ export function addLine(block: Block, n: number, text: string, cls: LineClass): 
     block.ecosystems[rule.ecosystem] = (block.ecosystems[rule.ecosystem] ?? 0) + 1;
   }
   if (block.lines.length < MAX_STORED_LINES) {
-    const line: BlockLine = { n, text: text.length > MAX_STORED_LINE_LENGTH ? `${text.slice(0, MAX_STORED_LINE_LENGTH)}…` : text, weight: cls.weight, role: cls.role };
+    const line: BlockLine = { n, text: detach(text.length > MAX_STORED_LINE_LENGTH ? `${text.slice(0, MAX_STORED_LINE_LENGTH)}…` : text), weight: cls.weight, role: cls.role };
     if (rule) line.ruleId = rule.id;
     block.lines.push(line);
   }

@@ -25,7 +25,7 @@ const PREFILTER_WORDS = [
   'credential', 'access key', 'rate limit', 'too many', 'toomany', 'would reformat', 'oh no', 'code style', 'prettier', 'snapshot',
   '✗', '✘', '×', '✖', '❌', '●', '⎯', '❯', 'went wrong', '==diff==', 'redeclared', 'not used', 'unused', 'unbound', 'syntax', 'not enough',
   'unrecognized', 'required', 'not allowed', 'not supported', 'not valid', 'not accessible', 'event trigger', 'no output', 'has been stopped',
-  'maximum time', 'maximum execution', 'canceled', 'cancelled', 'shutdown signal', 'oom', 'heap', 'econn', 'etimedout', 'enotfound',
+  'maximum time', 'maximum execution', 'canceled', 'cancelled', 'shutdown signal', 'heap', 'econn', 'etimedout', 'enotfound',
   'eai_again', 'ehostunreach', 'enetunreach', 'epipe', 'not known', 'servname', 'connection reset', 'handshake', 'max retries',
   'getaddrinfo', 'bad gateway', 'unavailable', 'gateway time', 'authenticat', 'security token', 'expiredtoken', 'specify a token',
   'secret', 'eacces', 'eperm', 'not permitted', 'insufficient', 'permission', 'standard style', 'never defined', 'no matching',
@@ -34,8 +34,16 @@ const PREFILTER_WORDS = [
 ];
 const PREFILTER = new RegExp(PREFILTER_WORDS.map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|'), 'i');
 
+/** Rules that need one of the prefilter words: tried only on lines that have one. */
 const COLD_RULES = ALL_RULES.filter((r) => !r.continuation && !r.armedOnly);
+/** Everything, for warm lines that have a prefilter word. */
 const WARM_RULES = ALL_RULES;
+/**
+ * Rules that can match a line without any prefilter word: continuations,
+ * keyword-less headers, passes and boundaries. Warm lines without a keyword
+ * only try these.
+ */
+const STRUCTURAL_RULES = ALL_RULES.filter((r) => r.continuation || r.armedOnly || r.role === 'pass' || r.role === 'boundary' || r.role === 'context' || r.role === 'noise');
 const GENERIC = 'generic';
 const ENVIRONMENT_ECOSYSTEMS = new Set(['network', 'permission', 'oom', 'timeout', 'shell']);
 
@@ -53,10 +61,12 @@ const BLANK: LineClass = { role: 'blank', weight: 0, indent: -1 };
 export function classifyLine(text: string, warm: boolean): LineClass {
   const indent = indentOf(text);
   if (indent === -1) return BLANK;
-  if (!warm && !PREFILTER.test(text)) return { role: 'plain', weight: 0, indent };
-  const rules = warm ? WARM_RULES : COLD_RULES;
+  const keyword = PREFILTER.test(text);
+  if (!warm && !keyword) return { role: 'plain', weight: 0, indent };
+  const rules = keyword ? (warm ? WARM_RULES : COLD_RULES) : STRUCTURAL_RULES;
   for (const rule of rules) {
     if (!rule.re.test(text)) continue;
+    if (rule.unless && rule.unless.test(text)) continue;
     let weight = rule.weight;
     let role: LineClass['role'] = rule.role;
     if (weight > 0 && role !== 'pass' && role !== 'context') {

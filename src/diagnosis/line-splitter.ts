@@ -1,5 +1,3 @@
-import { StringDecoder } from 'node:string_decoder';
-
 /**
  * How line numbers are counted. `lf`: only "\n" ends a line (GitHub, Travis
  * and most tools; a lone "\r" is a progress-bar overwrite inside the line).
@@ -16,26 +14,23 @@ export const MAX_LINE_LENGTH = 16 * 1024;
  * than MAX_LINE_LENGTH is truncated instead of being buffered whole, so a
  * 1 GB log with no newline costs no more than a short one. Calls `onLine`
  * with 1-based line numbers; returns the number of lines and bytes seen.
+ *
+ * Bytes are decoded only up to the last line break of each chunk: a break is
+ * ASCII, so that is always a character boundary and no decoder state is needed.
  */
 export async function splitLines(
   chunks: AsyncIterable<Buffer>,
   breaks: LineBreaks,
   onLine: (line: string, lineNo: number) => void,
 ): Promise<{ lines: number; bytes: number }> {
-  const decoder = new StringDecoder('utf8');
-  let carry = '';
-  let overflow = false;
+  let rest: Buffer | null = null;
   let lineNo = 0;
   let bytes = 0;
-  // universal mode: a chunk ending in "\r" may be half of a "\r\n".
   let pendingCr = false;
+  // Parts of an over-long line are dropped, but its first MAX_LINE_LENGTH characters are kept.
+  let longLine: string | null = null;
 
-  const emit = (line: string) => {
-    lineNo++;
-    onLine(line, lineNo);
-  };
-
-  const feed = (text: string) => {
+  const emitText = (text: string, final: boolean) => {
     let start = 0;
     if (breaks === 'universal' && pendingCr) {
       pendingCr = false;
@@ -64,25 +59,20 @@ export async function splitLines(
         }
       }
       if (end === -1) {
-        if (!overflow) {
-          carry += text.slice(start);
-          if (carry.length > MAX_LINE_LENGTH) {
-            carry = carry.slice(0, MAX_LINE_LENGTH);
-            overflow = true;
-          }
+        if (final) {
+          lineNo++;
+          onLine(joinLong(longLine, text.slice(start)), lineNo);
+          longLine = null;
         }
         return;
       }
-      if (overflow) {
-        emit(carry);
-      } else if (carry.length > 0) {
-        const line = carry + text.slice(start, end);
-        emit(line.length > MAX_LINE_LENGTH ? line.slice(0, MAX_LINE_LENGTH) : line);
+      lineNo++;
+      if (longLine !== null) {
+        onLine(joinLong(longLine, text.slice(start, end)), lineNo);
+        longLine = null;
       } else {
-        emit(end - start > MAX_LINE_LENGTH ? text.slice(start, start + MAX_LINE_LENGTH) : text.slice(start, end));
+        onLine(end - start > MAX_LINE_LENGTH ? text.slice(start, start + MAX_LINE_LENGTH) : text.slice(start, end), lineNo);
       }
-      carry = '';
-      overflow = false;
       start = next;
       if (start >= text.length) return;
     }
@@ -90,10 +80,26 @@ export async function splitLines(
 
   for await (const chunk of chunks) {
     bytes += chunk.length;
-    feed(decoder.write(chunk));
+    const buffer: Buffer = rest === null ? chunk : Buffer.concat([rest, chunk]);
+    rest = null;
+    const lastBreak = breaks === 'lf' ? buffer.lastIndexOf(10) : Math.max(buffer.lastIndexOf(10), buffer.lastIndexOf(13));
+    if (lastBreak === -1) {
+      // No line break at all in this chunk: keep the start of the line, drop the rest.
+      if (buffer.length > MAX_LINE_LENGTH * 4) {
+        longLine = joinLong(longLine, buffer.toString('utf8', 0, MAX_LINE_LENGTH * 4));
+      } else {
+        rest = buffer;
+      }
+      continue;
+    }
+    emitText(buffer.toString('utf8', 0, lastBreak + 1), false);
+    if (lastBreak + 1 < buffer.length) rest = buffer.subarray(lastBreak + 1);
   }
-  feed(decoder.end());
-  // The text after the last newline is a line too (it is what `split("\n")` would give).
-  emit(carry);
+  emitText(rest === null ? '' : rest.toString('utf8'), true);
   return { lines: lineNo, bytes };
+}
+
+function joinLong(head: string | null, tail: string): string {
+  const line = head === null ? tail : head + tail;
+  return line.length > MAX_LINE_LENGTH ? line.slice(0, MAX_LINE_LENGTH) : line;
 }

@@ -40,7 +40,8 @@ export async function openLogSource(path: string, stdin: Readable = process.stdi
       code === 'ENOENT' ? 'Check the path, or pass "-" to read the log from stdin.' : 'Check the file permissions.', { cause: error });
   }
   const gzipped = size >= 2 && head[0] === GZIP_MAGIC[0] && head[1] === GZIP_MAGIC[1];
-  const raw = createReadStream(path, { highWaterMark: 1 << 20 });
+  // Modest reads: a kept line can pin its read buffer until it is detached.
+  const raw = createReadStream(path, { highWaterMark: 256 * 1024 });
   return { name: path, sizeBytes: size, gzipped, chunks: gzipped ? gunzip(raw, path) : raw };
 }
 
@@ -83,7 +84,7 @@ function toBuffer(value: Buffer | string): Buffer {
 export class TruncatedInputError extends Error {}
 
 async function* gunzip(raw: Readable, name: string): AsyncIterable<Buffer> {
-  const inflater = createGunzip({ chunkSize: 1 << 20 });
+  const inflater = createGunzip({ chunkSize: 256 * 1024 });
   raw.on('error', (error) => inflater.destroy(error));
   raw.pipe(inflater);
   try {

@@ -22,8 +22,6 @@ export interface NormalizedLine {
 // CSI (ESC [ params intermediates final), OSC (ESC ] ... BEL|ST), and two-byte escapes.
 const ANSI = /\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x1b[()#][0-9A-Za-z]|\x1b[=>78DEHMc]|\^\[\[[0-?]*[ -/]*[@-~]/g;
 const CONTROL = /[\x00-\x08\x0b-\x1f\x7f]/g;
-const NEEDS_CLEANING = /[\x00-\x08\x0b-\x1f\x7f]|\^\[\[/;
-const GH_TIMESTAMP = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?Z ?/;
 const GH_CLI_PREFIX = /^([^\t]{1,200})\t([^\t]{0,300})\t(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?Z ?)/;
 const CLOCK_PREFIX = /^\[\d\d:\d\d:\d\d(?:\.\d+)?\] /;
 const TRAVIS_MARKER = /travis_(?:fold|time):(?:start|end):[^\r\s]*/g;
@@ -38,8 +36,8 @@ export function normalizeLine(raw: string): NormalizedLine {
   // Timestamps first: they sit before everything else.
   const c0 = text.charCodeAt(0);
   if (c0 >= 48 && c0 <= 57 && text.charCodeAt(4) === 45 && text.charCodeAt(10) === 84) {
-    const m = GH_TIMESTAMP.exec(text);
-    if (m) text = text.slice(m[0].length);
+    const end = timestampEnd(text);
+    if (end > 0) text = text.slice(end);
   } else if (text.indexOf('\t') > 0 && text.indexOf('\t') < 200) {
     const m = GH_CLI_PREFIX.exec(text);
     if (m) {
@@ -48,7 +46,9 @@ export function normalizeLine(raw: string): NormalizedLine {
     }
   }
 
-  if (text.indexOf('travis_') !== -1) {
+  // Travis markers sit at the start of a line or of a "\r"-separated segment.
+  const hasCr = text.indexOf('\r') !== -1;
+  if ((hasCr || text.charCodeAt(0) === 116) && text.indexOf('travis_') !== -1) {
     const stripped = text.replace(TRAVIS_MARKER, '');
     if (stripped !== text) {
       text = stripped;
@@ -56,8 +56,10 @@ export function normalizeLine(raw: string): NormalizedLine {
     }
   }
 
-  if (text.indexOf('\r') !== -1) text = lastVisibleSegment(text);
-  if (NEEDS_CLEANING.test(text)) {
+  if (hasCr) text = lastVisibleSegment(text);
+  // Only lines with escapes or backspaces are cleaned here; other control bytes are harmless to
+  // matching and are removed when text is rendered (see sanitizeForDisplay).
+  if (text.indexOf('\x1b') !== -1 || text.indexOf('\b') !== -1 || text.indexOf('^[[') !== -1) {
     text = text.replace(ANSI, '');
     if (text.indexOf('\b') !== -1) text = applyBackspaces(text);
     text = text.replace(CONTROL, '');
@@ -89,6 +91,31 @@ export function normalizeLine(raw: string): NormalizedLine {
   return out;
 }
 
+/**
+ * Length of a leading ISO-8601 UTC timestamp ("2026-04-22T16:11:48.3180578Z ")
+ * including the space after it, or 0. Hand-rolled: it runs on every line.
+ */
+function timestampEnd(text: string): number {
+  if (text.charCodeAt(7) !== 45 || text.charCodeAt(13) !== 58 || text.charCodeAt(16) !== 58) return 0;
+  for (const i of DIGITS_AT) {
+    const c = text.charCodeAt(i);
+    if (c < 48 || c > 57) return 0;
+  }
+  let i = 19;
+  if (text.charCodeAt(i) === 46) {
+    i++;
+    while (i < text.length && i < 40) {
+      const c = text.charCodeAt(i);
+      if (c < 48 || c > 57) break;
+      i++;
+    }
+  }
+  if (text.charCodeAt(i) !== 90) return 0;
+  i++;
+  return text.charCodeAt(i) === 32 ? i + 1 : i;
+}
+const DIGITS_AT = [0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18];
+
 /** A line redrawn with "\r" shows its last non-empty segment, as a terminal would. */
 function lastVisibleSegment(text: string): string {
   let end = text.length;
@@ -110,6 +137,11 @@ function applyBackspaces(text: string): string {
     else out.push(ch);
   }
   return out.join('');
+}
+
+/** Text safe to show in a terminal or a Markdown code block: no control characters but tab. */
+export function sanitizeForDisplay(text: string): string {
+  return text.replace(ANSI, '').replace(CONTROL, '');
 }
 
 /** Leading whitespace width (tabs count as 4). */

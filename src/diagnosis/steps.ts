@@ -1,3 +1,4 @@
+import { detach } from './block.js';
 import type { NormalizedLine } from './normalize.js';
 
 export type StepStatus = 'failed' | 'passed' | 'unknown';
@@ -55,12 +56,12 @@ export class StepTracker {
     const text = line.text;
 
     if (line.stepLabel !== undefined && line.stepLabel !== this.lastLabel) {
-      if (this.lastLabel !== undefined) this.begin(lineNo, line.stepLabel.split('\t')[1]);
-      else this.current.name = line.stepLabel.split('\t')[1];
-      this.lastLabel = line.stepLabel;
+      if (this.lastLabel !== undefined) this.begin(lineNo, detach(line.stepLabel.split('\t')[1] ?? ''));
+      else this.current.name = detach(line.stepLabel.split('\t')[1] ?? '');
+      this.lastLabel = detach(line.stepLabel);
     }
     if (line.gh === 'group' && text.startsWith('Run ')) {
-      this.begin(lineNo, text.slice(4, 200));
+      this.begin(lineNo, detach(text.slice(4, 200)));
       return false;
     }
     if (line.gh === undefined && text === 'Post job cleanup.') {
@@ -81,7 +82,7 @@ export class StepTracker {
       return false;
     }
     if (c === 36 /* $ */ && text.charCodeAt(1) === 32) {
-      this.commands.push({ line: lineNo, command: text.slice(2, 82) });
+      this.commands.push({ line: lineNo, command: detach(text.slice(2, 82)) });
       if (this.commands.length > 64) this.commands.shift();
     }
     if (text.indexOf('" ') !== -1) {

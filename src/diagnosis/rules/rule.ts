@@ -44,6 +44,8 @@ export interface LineRule {
   arms?: number;
   /** When a block starts on this rule, pull in a preceding line matching this (up to 5 lines back). */
   leadIn?: RegExp;
+  /** The rule does not apply to a line that also matches this (checked only after `re` matched). */
+  unless?: RegExp;
   /** Lines that must match, for tests and documentation. */
   examples: string[];
 }
