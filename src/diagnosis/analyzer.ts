@@ -1,6 +1,8 @@
 import { addLine, computeStrength, detach, newBlock, trimBlock, type Block } from './block.js';
 import type { FailureCategory } from './categories.js';
 import { classifyLine, type LineClass } from './line-classifier.js';
+import { LearnedMatcher, type LearnedBlock } from './learning/matcher.js';
+import type { RepoProfile } from './learning/profile.js';
 import { normalizeLine } from './normalize.js';
 import type { Ecosystem } from './rules/index.js';
 import { StepTracker, type Step } from './steps.js';
@@ -15,6 +17,8 @@ export interface AnalysisState {
   stepSignals: Map<number, Partial<Record<FailureCategory, { weight: number; n: number; text: string }>>>;
   ecosystems: Partial<Record<Ecosystem, number>>;
   lines: number;
+  /** Blocks found by the repository's learned patterns (empty without a profile). */
+  learned: LearnedBlock[];
 }
 
 interface RingEntry {
@@ -51,6 +55,11 @@ export class LogAnalyzer {
   private readonly stepSignals: AnalysisState['stepSignals'] = new Map();
   private readonly ecosystems: AnalysisState['ecosystems'] = {};
   private lineCount = 0;
+  private readonly matcher: LearnedMatcher | null;
+
+  constructor(options: { profile?: RepoProfile } = {}) {
+    this.matcher = options.profile && options.profile.patterns.length > 0 ? new LearnedMatcher(options.profile) : null;
+  }
 
   push(raw: string, n: number): void {
     this.lineCount = n;
@@ -79,7 +88,11 @@ export class LogAnalyzer {
     }
 
     this.feed(n, text, cls, step);
-    if (endedFailedStep) this.closeOpen();
+    this.matcher?.onLine(n, text, cls, step);
+    if (endedFailedStep) {
+      this.closeOpen();
+      this.matcher?.onFailedStepEnd(n, step);
+    }
     this.ring.push({ n, text, cls, step });
     if (this.ring.length > RING_SIZE) this.ring.shift();
     if (endedFailedStep) this.tailCandidate(step, n);
@@ -93,7 +106,12 @@ export class LogAnalyzer {
     // Step starts can move back once a step's end is seen (Travis), so place blocks by line now.
     for (const block of blocks) block.step = this.tracker.stepAt(block.start);
     for (const annotation of this.annotations) annotation.step = this.tracker.stepAt(annotation.n);
-    return { blocks, steps, annotations: this.annotations, stepSignals: this.stepSignals, ecosystems: this.ecosystems, lines: this.lineCount };
+    const learned = this.matcher?.finish() ?? [];
+    for (const block of learned) {
+      block.step = this.tracker.stepAt(block.start);
+      block.strength = computeStrength(block);
+    }
+    return { blocks, steps, annotations: this.annotations, stepSignals: this.stepSignals, ecosystems: this.ecosystems, lines: this.lineCount, learned };
   }
 
   private feed(n: number, text: string, cls: LineClass, step: number): void {

@@ -2,10 +2,13 @@ import { LogAnalyzer, type AnalysisState } from './analyzer.js';
 import type { BlockLine } from './block.js';
 import { splitLines, type LineBreaks } from './line-splitter.js';
 import { TruncatedInputError, type LogSource } from './log-source.js';
+import type { RepoProfile } from './learning/profile.js';
 import { DEFAULT_WEIGHTS, selectBlocks, type Selection, type SelectionWeights } from './select.js';
 
 export interface ExtractOptions {
   lineBreaks?: LineBreaks;
+  /** What was learned from this repository's confirmed diagnoses. */
+  profile?: RepoProfile;
   weights?: SelectionWeights;
   /** Called every `progressEveryBytes` with bytes read so far. */
   onProgress?: (bytes: number) => void;
@@ -36,7 +39,7 @@ export interface Extraction {
 /** Streams a log once and extracts the lines that explain its failure. */
 export async function extract(source: LogSource, options: ExtractOptions = {}): Promise<Extraction> {
   const started = performance.now();
-  const analyzer = new LogAnalyzer();
+  const analyzer = new LogAnalyzer(options.profile ? { profile: options.profile } : {});
   const warnings: string[] = [];
   const every = options.progressEveryBytes ?? 64 << 20;
   let nextReport = every;
@@ -69,7 +72,8 @@ export async function extract(source: LogSource, options: ExtractOptions = {}): 
     lines: block.lines,
     elided: block.end - block.start + 1 - block.lines.length,
   }));
-  for (const annotation of selection.annotations) {
+  // Learned evidence is exactly what a human confirmed; GitHub's annotations come with it only if they were part of it.
+  for (const annotation of selection.learned ? [] : selection.annotations) {
     if (blocks.some((b) => annotation.n >= b.start && annotation.n <= b.end)) continue;
     blocks.push({ start: annotation.n, end: annotation.n, score: 0, lines: [{ n: annotation.n, text: annotation.text, weight: 1, role: 'summary' }], elided: 0 });
   }

@@ -1,4 +1,5 @@
 import type { AnalysisState } from './analyzer.js';
+import type { LearnedBlock } from './learning/matcher.js';
 import { blockFingerprint, type Block } from './block.js';
 import type { Step } from './steps.js';
 
@@ -58,10 +59,14 @@ export interface Selection {
   step?: Step;
   /** GitHub's own failure annotations in that step. */
   annotations: Array<{ n: number; text: string }>;
+  /** The evidence came from the repository's learned patterns. */
+  learned?: boolean;
 }
 
 export function selectBlocks(state: AnalysisState, weights: SelectionWeights = DEFAULT_WEIGHTS): Selection {
   const failedSteps = state.steps.filter((s) => s.status === 'failed');
+  const learned = selectLearned(state, failedSteps.length > 0);
+  if (learned) return learned;
   const anyFailed = failedSteps.length > 0;
   const firstStrong = new Map<number, Block>();
   for (const block of state.blocks) {
@@ -119,6 +124,59 @@ export function selectBlocks(state: AnalysisState, weights: SelectionWeights = D
   const step = state.steps[best.block.step];
   const annotations = state.annotations.filter((a) => a.step === best.block.step).map(({ n, text }) => ({ n, text }));
   return { chosen, ranked, failedSteps, ...(step ? { step } : {}), annotations };
+}
+
+/** Below this, a learned match is too weak to trust over the general rules. */
+const LEARNED_MIN_SCORE = 0.9;
+/** Learned matches within this of the best are treated as equally good. */
+const LEARNED_TIE = 0.15;
+
+/**
+ * When the repository's learned patterns matched, their spans are the
+ * answer: a human confirmed that shape before. The best match wins; other
+ * spans of the same confirmed example that matched come with it.
+ */
+function selectLearned(state: AnalysisState, anyFailed: boolean): Selection | null {
+  if (state.learned.length === 0) return null;
+  const agreement = new Map<number, Set<number>>();
+  for (const block of state.learned) {
+    const examples = agreement.get(block.start) ?? new Set<number>();
+    examples.add(block.learned.pattern.example);
+    agreement.set(block.start, examples);
+  }
+  const ranked: ScoredBlock[] = state.learned.flatMap((block) => {
+    const learned = block.learned;
+    // A learned span that looked like an error must find something that looks like one too.
+    if (learned.pattern.evidence >= 3 && learned.evidence < 2) return [];
+    const step = state.steps[block.step];
+    let score = 0.5 * learned.similarity + 0.5 * learned.bodySimilarity;
+    if (block.learned.beforeMatched) score += 0.3;
+    if (block.learned.afterMatched) score += 0.3;
+    score += 0.15 * ((agreement.get(block.start)?.size ?? 1) - 1);
+    if (step && anyFailed) score += step.status === 'failed' ? 0.5 : step.status === 'passed' ? -0.5 : -0.25;
+    return [{ block, score }];
+  });
+  if (ranked.length === 0) return null;
+  ranked.sort((a, b) => b.score - a.score || a.block.start - b.block.start);
+  const top = ranked[0]!;
+  if (top.score < LEARNED_MIN_SCORE) return null;
+  // Several near-equal matches: the first failure is the one to read, as with the general rules.
+  const best = ranked.filter((r) => r.score >= top.score - LEARNED_TIE).sort((a, b) => a.block.start - b.block.start || b.score - a.score)[0]!;
+  const bestExample = (best.block as LearnedBlock).learned.pattern.example;
+  const chosen: ScoredBlock[] = [best];
+  const seenSpans = new Set<number>([(best.block as LearnedBlock).learned.pattern.span]);
+  for (const candidate of ranked.slice(1)) {
+    const learned = (candidate.block as LearnedBlock).learned;
+    if (learned.pattern.example !== bestExample || seenSpans.has(learned.pattern.span)) continue;
+    if (candidate.score < LEARNED_MIN_SCORE || chosen.some((c) => overlaps(c.block, candidate.block))) continue;
+    seenSpans.add(learned.pattern.span);
+    chosen.push(candidate);
+  }
+  chosen.sort((a, b) => a.block.start - b.block.start);
+  const step = state.steps[best.block.step];
+  const failedSteps = state.steps.filter((s) => s.status === 'failed');
+  const annotations = state.annotations.filter((a) => a.step === best.block.step).map(({ n, text }) => ({ n, text }));
+  return { chosen, ranked, failedSteps, ...(step ? { step } : {}), annotations, learned: true };
 }
 
 function overlaps(a: Block, b: Block): boolean {

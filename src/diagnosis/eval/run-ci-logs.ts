@@ -19,6 +19,8 @@ export interface LogResult extends LogScore {
   gold: number;
   category?: FailureCategory;
   expectedCategory?: FailureCategory;
+  /** The evidence came from learned patterns. */
+  learned?: boolean;
   error?: string;
 }
 
@@ -53,7 +55,7 @@ export async function evaluateCiLogs(dataset: Dataset, diagnoser: Diagnoser, opt
     const gold = goldLines(record.spans);
     if (options.learn > 0 && record.repo && seen < options.learn) {
       const source = await openLogSource(record.absolutePath);
-      await diagnoser.confirm(source, { repo: record.repo, spans: record.spans, ...(record.failure_category ? { category: record.failure_category } : {}), lineBreaks: options.lineBreaks });
+      await diagnoser.confirm(source, { repo: record.repo, spans: record.spans, ...(record.failure_category ? { category: record.failure_category } : {}), lineBreaks: options.lineBreaks, source: 'eval', logRef: record.id });
       learned++;
       continue;
     }
@@ -65,7 +67,7 @@ export async function evaluateCiLogs(dataset: Dataset, diagnoser: Diagnoser, opt
       seconds += (performance.now() - started) / 1000;
       bytes += diagnosis.stats.bytes;
       const score = scoreLog(diagnosis.lineNumbers, gold);
-      result = { id: record.id, ...score, predicted: diagnosis.lineNumbers.length, gold: gold.size, category: diagnosis.category };
+      result = { id: record.id, ...score, predicted: diagnosis.lineNumbers.length, gold: gold.size, category: diagnosis.category, learned: diagnosis.learned };
     } catch (error) {
       result = { id: record.id, precision: 0, recall: 0, f1: 0, fullySuccessful: gold.size === 0, predicted: 0, gold: gold.size, error: (error as Error).message };
     }

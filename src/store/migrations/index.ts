@@ -1,5 +1,7 @@
 import type { Migration } from 'kysely';
 import * as m0001 from './0001-settings.js';
+import * as m0030 from './0030-ci-failure-history.js';
+import * as m0031 from './0031-ci-confirmed-diagnoses.js';
 
 /**
  * Every migration, in order. One set for SQLite and Postgres: migrations use
@@ -8,4 +10,6 @@ import * as m0001 from './0001-settings.js';
  */
 export const migrations: Record<string, Migration> = {
   '0001-settings': m0001,
+  '0030-ci-failure-history': m0030,
+  '0031-ci-confirmed-diagnoses': m0031,
 };
