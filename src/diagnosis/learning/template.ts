@@ -23,19 +23,23 @@ export function lineTemplate(text: string): Template {
   return tokens;
 }
 
-/** Dice similarity of two token multisets, weighting the first tokens (the line's structure) double. */
+/**
+ * Dice similarity of two token multisets. Words count more than numbers and
+ * punctuation (which every line has plenty of), and the first tokens (the
+ * line's structure) count double.
+ */
 export function similarity(a: Template, b: Template): number {
   if (a.length === 0 || b.length === 0) return a.length === b.length ? 1 : 0;
   const counts = new Map<string, number>();
   let total = 0;
   a.forEach((token, i) => {
-    const w = i < 3 ? 2 : 1;
+    const w = tokenWeight(token, i);
     counts.set(token, (counts.get(token) ?? 0) + w);
     total += w;
   });
   let common = 0;
   b.forEach((token, i) => {
-    const w = i < 3 ? 2 : 1;
+    const w = tokenWeight(token, i);
     total += w;
     const left = counts.get(token) ?? 0;
     if (left > 0) {
@@ -45,6 +49,12 @@ export function similarity(a: Template, b: Template): number {
     }
   });
   return (2 * common) / total;
+}
+
+function tokenWeight(token: string, index: number): number {
+  const c = token.charCodeAt(0);
+  const word = (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
+  return (word ? 1 : 0.25) * (index < 3 ? 2 : 1);
 }
 
 /**
