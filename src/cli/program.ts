@@ -1,6 +1,8 @@
 import { Command } from 'commander';
 import { configCommand } from './commands/config.js';
+import { diagnoseLogCommand } from './commands/diagnose-log.js';
 import { doctorCommand } from './commands/doctor.js';
+import { evalCommand } from './commands/eval.js';
 import { serveCommand } from './commands/serve.js';
 
 /** The `pitcrew` command tree. One file per command under ./commands. */
@@ -11,5 +13,7 @@ export function buildProgram(version: string): Command {
     .showHelpAfterError('(run with --help for usage)')
     .addCommand(serveCommand())
     .addCommand(doctorCommand())
-    .addCommand(configCommand());
+    .addCommand(configCommand())
+    .addCommand(diagnoseLogCommand())
+    .addCommand(evalCommand());
 }

@@ -3,10 +3,13 @@ import type { Diagnoser } from '../diagnose.js';
 import type { LineBreaks } from '../line-splitter.js';
 import { openLogSource } from '../log-source.js';
 import type { Dataset } from './dataset.js';
+import { grepBaselineLines } from './grep-baseline.js';
 import { goldLines, macroAverage, scoreLog, type LogScore, type MacroScore } from './score.js';
 
 export interface EvalOptions {
   lineBreaks: LineBreaks;
+  /** Also score the keyword-grep baseline on the same logs. */
+  grepBaseline?: boolean;
   /** Feed the first N logs of each repository as confirmed diagnoses; score only the rest. */
   learn: number;
   onProgress?: (done: number, total: number, id: string) => void;
@@ -32,6 +35,8 @@ export interface EvalReport extends MacroScore {
   seconds: number;
   learned: number;
   line_breaks: LineBreaks;
+  /** The keyword grep (error|fail|exception|fatal) on the same scored logs, when asked for. */
+  grep_baseline?: MacroScore;
   results: LogResult[];
 }
 
@@ -43,6 +48,7 @@ export interface EvalReport extends MacroScore {
 export async function evaluateCiLogs(dataset: Dataset, diagnoser: Diagnoser, options: EvalOptions): Promise<EvalReport> {
   const seenPerRepo = new Map<string, number>();
   const scored: LogResult[] = [];
+  const grepScores: LogScore[] = [];
   let bytes = 0;
   let seconds = 0;
   let learned = 0;
@@ -71,6 +77,13 @@ export async function evaluateCiLogs(dataset: Dataset, diagnoser: Diagnoser, opt
     } catch (error) {
       result = { id: record.id, precision: 0, recall: 0, f1: 0, fullySuccessful: gold.size === 0, predicted: 0, gold: gold.size, error: (error as Error).message };
     }
+    if (options.grepBaseline) {
+      try {
+        grepScores.push(scoreLog(await grepBaselineLines(await openLogSource(record.absolutePath), options.lineBreaks), gold));
+      } catch {
+        grepScores.push({ precision: 0, recall: 0, f1: 0, fullySuccessful: gold.size === 0 });
+      }
+    }
     if (record.repo) result.repo = record.repo;
     if (record.failure_category) result.expectedCategory = record.failure_category;
     scored.push(result);
@@ -79,5 +92,15 @@ export async function evaluateCiLogs(dataset: Dataset, diagnoser: Diagnoser, opt
   const macro = macroAverage(scored);
   const labelled = scored.filter((r) => r.expectedCategory);
   const accuracy = labelled.length === 0 ? null : labelled.filter((r) => r.category === r.expectedCategory).length / labelled.length;
-  return { ...macro, accuracy, mb_per_s: seconds > 0 ? bytes / 1e6 / seconds : 0, bytes, seconds, learned, line_breaks: options.lineBreaks, results: scored };
+  return {
+    ...macro,
+    accuracy,
+    mb_per_s: seconds > 0 ? bytes / 1e6 / seconds : 0,
+    bytes,
+    seconds,
+    learned,
+    line_breaks: options.lineBreaks,
+    ...(options.grepBaseline ? { grep_baseline: macroAverage(grepScores) } : {}),
+    results: scored,
+  };
 }
