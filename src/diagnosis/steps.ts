@@ -108,7 +108,7 @@ export class StepTracker {
     const wanted = m[1]!;
     for (let i = this.commands.length - 1; i >= 0; i--) {
       const { line, command } = this.commands[i]!;
-      if (line <= this.current.start) break;
+      if (line < this.current.start) break;
       if (!(command.startsWith(wanted) || wanted.startsWith(command) || wanted.startsWith(`eval ${command}`))) continue;
       this.begin(line, command);
       return;

@@ -6,6 +6,7 @@ export const javascriptRules: LineRule[] = [
   rule('npm.err-boilerplate', 'npm', 'noise', -1,
     /^npm (?:ERR!|error) (?:(?:Test failed|A complete log|Please include|This is probably not a problem|There is likely additional logging|Exit status|Failed at the|code ELIFECYCLE|errno \d+|Linux |argv |node v|npm {2}v|cwd |\s+\/|not ok|Tell the author|You can get (?:information|their info)|Make sure you have|Additional logging|\s*$|Command failed|path |command |Lifecycle script)|\S.*(?:debug-0\.log|-debug\.log)$)|^(?:npm (?:ERR!|error)|ERR!) *$/,
     ['npm ERR! Test failed.  See above for more details.', 'npm ERR! A complete log of this run can be found in:', 'npm ERR! code ELIFECYCLE', 'npm ERR! errno 1']),
+  rule('npm.warn', 'npm', 'noise', -1, /^npm (?:WARN|warn) /, ['npm WARN deprecated inflight@1.0.6: This module is not supported, and leaks memory.']),
   rule('yarn.boilerplate', 'npm', 'noise', -1,
     /^(?:info Visit https:\/\/yarnpkg\.com|error Command failed with exit code \d+\.?$|\[ELIFECYCLE\] Command failed|ELIFECYCLE\s+Command failed|\s*ELIFECYCLE\s+Test failed)/,
     ['info Visit https://yarnpkg.com/en/docs/cli/run for documentation about this command.', 'error Command failed with exit code 1.']),
@@ -24,7 +25,7 @@ export const javascriptRules: LineRule[] = [
 
   // jest
   rule('jest.bullet', 'jest', 'header', 5, /^\s*● (?!Console\b)\S.*/, ['  ● Button › renders the label', '● pnpm config get reads npm options'],
-    { category: 'test_assertion', section: { maxLines: 120, blankLines: 3, end: /^\s*● |^(?:PASS|FAIL) \S|^Test Suites: |^Summary of all failing tests/ } }),
+    { category: 'test_assertion', section: { maxLines: 120, blankLines: 3, end: /^\s*● |^(?:PASS|FAIL) \S|^Test Suites: |^Summary of all failing tests/ }, leadIn: /^\s*FAIL\s+\S+\.(?:[cm]?[jt]sx?|coffee)\b/ }),
   rule('jest.fail-file', 'jest', 'header', 3, /^\s*FAIL\s+\S+\.(?:[cm]?[jt]sx?|coffee)\b/, ['FAIL src/app.test.ts (5.2 s)', 'FAIL test/config/get.ts (17.807 s)'], { category: 'test_assertion' }),
   rule('jest.pass-file', 'jest', 'pass', -1, /^\s*PASS\s+\S+\.(?:[cm]?[jt]sx?|coffee)\b/, ['PASS src/app.test.ts']),
   rule('jest.snapshot', 'jest', 'detail', 5, /\bsnapshots? (?:failed|obsolete)|Snapshot (?:name: |Summary)|toMatch(?:Inline)?Snapshot|Received value does not match stored snapshot|› \d+ snapshots? failed|obsolete snapshot/i,
