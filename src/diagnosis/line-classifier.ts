@@ -30,7 +30,7 @@ const PREFILTER_WORDS = [
   'getaddrinfo', 'bad gateway', 'unavailable', 'gateway time', 'authenticat', 'security token', 'expiredtoken', 'specify a token',
   'secret', 'eacces', 'eperm', 'not permitted', 'insufficient', 'permission', 'standard style', 'never defined', 'no matching',
   'impossible', 'go.mod', 'go.sum', 'conflict', 'incompatible', 'unresolved', 'unsupported', 'illegal', 'not exist', "n't exist",
-  'not defined', 'no tests found', 'violation', 'returned', 'problem', '** (',
+  'not defined', 'no tests found', 'violation', 'returned', 'problem', '** (', 'unknown revision', 'went wrong', 'failures:', 'not ok', '.py:', '.rb:'
 ];
 const PREFILTER = new RegExp(PREFILTER_WORDS.map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|'), 'i');
 

@@ -17,9 +17,9 @@ export const genericRules: LineRule[] = [
   rule('generic.error-word', 'generic', 'detail', 2, /(?<![\w./\\-])(?:errors?|ERRORS?|Errors?|fatal|FATAL|panic|PANIC|Traceback|aborted|ABORTED|abort|denied|refused|forbidden|unauthorized|segmentation fault|core dumped|violation)(?![\w/\\-])/,
     ['An error occured while installing Cake.', 'make: *** [test] aborted']),
   rule('generic.fail-word', 'generic', 'detail', 2, /(?<![\w./\\-])(?:fail|fails|failed|failing|failure|failures|FAIL|FAILS|FAILED|FAILURE|FAILURES|Fail|Failed|Failure|Failures)(?![\w/\\-])/,
-    ['Build job failed before the tests could have been run', '1 test FAILED']),
+    ['The build failed before tests ran', '1 test FAILED']),
   rule('generic.problem-phrase', 'generic', 'detail', 1, /\b(?:cannot|can't|could not|couldn't|unable to|not found|no such file|not defined|is undefined|unexpected|invalid|missing|does not exist|doesn't exist|not exist|mismatch|incompatible|unresolved|unsupported|illegal|conflict(?:s|ing)?|not allowed|not supported|timed out|time ?out)\b/i,
-    ['flag provided but not defined: -trace2_event_file', 'No Rakefile found (looking for: rakefile)']),
+    ['flag provided but not defined: -trace2_event_file', 'cannot open shared object file']),
   rule('generic.file-location', 'generic', 'detail', 1, /^\S+\.[A-Za-z]\w{0,5}:\d+(?::\d+)?:\s*\S/, ['README.md:2186:Line longer than 80 characters.'], { armedOnly: true }),
 ];
 

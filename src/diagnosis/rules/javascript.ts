@@ -45,7 +45,7 @@ export const javascriptRules: LineRule[] = [
     { category: 'test_assertion', armedOnly: true, section: { maxLines: 80, blankLines: 1, end: /^\s{0,4}\d+\) \S|^\s*\d+ (?:passing|failing|pending)/ } }),
   rule('mocha.failing', 'mocha', 'summary', 1, /^\s*\d+ failing\b|^failed \d+ and passed \d+ tests/, ['  3 failing', 'failed 4 and passed 1197 tests in 6.93 seconds'], { arms: 3000 }),
   rule('mocha.timeout', 'mocha', 'detail', 5, /Error: Timeout of \d+ms exceeded/, ['Error: Timeout of 2000ms exceeded. For async tests and hooks, ensure "done()" is called'], { category: 'test_assertion' }),
-  rule('tap.not-ok', 'mocha', 'detail', 3, /^\s*not ok \d+ /, ['not ok 3 - should equal'], { category: 'test_assertion' }),
+  rule('tap.not-ok', 'mocha', 'detail', 3, /^\s*not ok \d+ /, ['not ok 3 - should equal'], { category: 'test_assertion', armedOnly: true }),
 
   // tsc
   rule('tsc.error', 'tsc', 'header', 6, /^\S.*\.(?:[cm]?tsx?|vue)(?:\(\d+,\d+\)|:\d+:\d+)(?: -)?:? error TS\d+:/, ["src/app.ts(12,5): error TS2322: Type 'string' is not assignable to type 'number'.", 'src/a.ts:3:7 - error TS2304: Cannot find name \'x\'.'], { category: 'type_error' }),

@@ -2,7 +2,8 @@ import { rule, type LineRule } from './rule.js';
 
 /** C/C++/ObjC compilers, linkers, make/cmake/autoconf, sanitizers; Ruby; PHP; .NET; Swift/Xcode; Haskell. */
 export const nativeRubyPhpRules: LineRule[] = [
-  rule('cc.error', 'c', 'header', 6, /^\S+\.(?:c|cc|cpp|cxx|c\+\+|h|hh|hpp|hxx|m|mm|cu|swift|zig):\d+(?::\d+)?: (?:fatal )?error: /, ["../vendor/sigar_darwin.go:12:10: fatal error: 'libproc.h' file not found", 'src/main.c:3:10: error: unknown type name \'foo\''],
+  rule('xctest.fail', 'swift', 'detail', 5, /: error: -\[\S+ \S+\] : |XCTAssert\w+ failed: /, ["/app/Tests/ATests.m:139: error: -[InterprocessTest testFoo] : ((a) equal to (b)) failed"], { category: 'test_assertion' }),
+  rule('cc.error', 'c', 'header', 6, /^\S+\.(?:c|cc|cpp|cxx|c\+\+|h|hh|hpp|hxx|m|mm|cu|swift|zig):\d+(?::\d+)?: (?:fatal )?error: /, ["../vendor/sigar_darwin.c:12:10: fatal error: 'libproc.h' file not found", 'src/main.c:3:10: error: unknown type name \'foo\''],
     { category: 'compile_error', section: { maxLines: 20, blankLines: 0, end: /^\S+:\d+(?::\d+)?: (?:fatal )?(?:error|warning|note): / } }),
   rule('cc.in-file', 'c', 'context', 0, /^In file included from |^\s+from \S+:\d+[,:]$|^\S+: In (?:function|member function|instantiation of) /, ['In file included from src/a.c:1:'], { continuation: true }),
   rule('cc.count', 'c', 'summary', 1, /^\d+ errors? generated\.$/, ['1 error generated.'], { category: 'compile_error' }),
@@ -15,18 +16,17 @@ export const nativeRubyPhpRules: LineRule[] = [
     { category: 'test_assertion', section: { maxLines: 200, blankLines: 1, end: /==\d+==ABORTING|^SUMMARY: \w+Sanitizer/ } }),
   rule('native.crash', 'c', 'detail', 5, /Segmentation fault|core dumped|Access violation|SIGSEGV|SIGABRT|Illegal instruction|Bus error|double free or corruption|stack smashing detected/, ['Segmentation fault (core dumped)', 'Access violation in generated code when reading ffffffffffffffff']),
 
-  rule('rspec.failures', 'rspec', 'boundary', 0, /^Failures:$/, ['Failures:'], { arms: 20000 }),
   rule('rspec.failure-error', 'rspec', 'detail', 5, /^\s+Failure\/Error: /, ['     Failure/Error: yield'], { category: 'test_assertion', leadIn: /^\s{2,}\d+\) \S/ }),
   rule('rspec.numbered', 'rspec', 'header', 4, /^\s{2,}\d+\) \S.*/, ['  1) DistributedMutex executions should not allow critical sections to overlap'],
     { category: 'test_assertion', armedOnly: true, section: { maxLines: 80, blankLines: 1, end: /^\s{2,}\d+\) \S|^Finished in |^\d+ examples?, / } }),
-  rule('rspec.frame', 'rspec', 'context', 0, /^\s+# \S+:\d+:in |^\s+(?:from )?\S+\.rb:\d+:in [`']/, ["     # ./lib/distributed_mutex.rb:79:in `try_to_get_lock'", "/home/travis/.rvm/gems/ruby-2.2.5/bin/ruby_executable_hooks:15:in `eval'"], { continuation: true }),
+  rule('ruby.exception', 'ruby', 'detail', 4, /^\S+\.rb:\d+:in [`'].*': .+ \([A-Z]\w*(?:::\w+)*\)$|\(\w+(?:Error|Exception)\)$/, ["/app/a.rb:3:in `<main>': undefined method `x' for nil:NilClass (NoMethodError)"]),
+  rule('rspec.frame', 'rspec', 'context', 0, /^\s+# \S+:\d+:in |^\s*(?:from )?\S+:\d+:in [`']/, ["     # ./lib/distributed_mutex.rb:79:in `try_to_get_lock'", "/home/travis/.rvm/gems/ruby-2.2.5/bin/ruby_executable_hooks:15:in `eval'"], { continuation: true }),
   rule('rspec.summary', 'rspec', 'summary', 1, /^\d+ examples?, [1-9]\d* failures?/, ['13105 examples, 1 failure, 3 pending'], { category: 'test_assertion' }),
-  rule('rspec.rerun', 'rspec', 'summary', 1, /^rspec \.\/\S+:\d+ # /, ['rspec ./spec/a_spec.rb:12 # A does b'], { category: 'test_assertion' }),
+  rule('rspec.rerun', 'rspec', 'summary', 1, /^rspec \.\/\S+:\d+ # /, ['rspec ./spec/a_spec.rb:12 # A does b'], { category: 'test_assertion', armedOnly: true }),
   rule('minitest.header', 'minitest', 'header', 5, /^(?:Failure|Error):$/, ['Failure:', 'Error:'], { category: 'test_assertion', section: { maxLines: 80, blankLines: 1, end: /^(?:rails test|bin\/rails test) \S|^(?:Failure|Error):$/ } }),
   rule('minitest.summary', 'minitest', 'summary', 1, /^\d+ runs, \d+ assertions, (?:[1-9]\d* failures|\d+ failures, [1-9]\d* errors)/, ['400 runs, 1223 assertions, 1 failures, 0 errors, 0 skips'], { category: 'test_assertion' }),
-  rule('minitest.rerun', 'minitest', 'summary', 1, /^(?:bin\/)?rails test \S+:\d+$/, ['rails test home/travis/build/rails/rails/actionview/test/template/test_case_test.rb:132']),
+  rule('minitest.rerun', 'minitest', 'summary', 1, /^(?:bin\/)?rails test \S+:\d+$/, ['rails test home/travis/build/rails/rails/actionview/test/template/test_case_test.rb:132'], { armedOnly: true }),
   rule('rake.aborted', 'ruby', 'header', 4, /^rake aborted!$/, ['rake aborted!'], { section: { maxLines: 10, blankLines: 0, end: /^\S+\.rb:\d+:in |^\/\S+:\d+:in |^Tasks: |^\(See full trace/ } }),
-  rule('ruby.exception', 'ruby', 'detail', 4, /^\S+\.rb:\d+:in [`'].*': .+ \([A-Z]\w*(?:::\w+)*\)$|\(\w+(?:Error|Exception)\)$/, ["/app/a.rb:3:in `<main>': undefined method `x' for nil:NilClass (NoMethodError)"]),
   rule('bundler.error', 'bundler', 'detail', 5, /Could not find gem '|Bundler could not find compatible versions|An error occurred while installing \S+|Gem::(?:Ext::BuildError|MissingSpecError|InstallError)|Could not find \S+ in any of the sources|Your bundle is locked to/, ["An error occurred while installing nokogiri (1.10.0), and Bundler cannot continue."], { category: 'dependency_install' }),
   rule('rubocop.offense', 'ruby', 'detail', 4, /^\S+\.rb:\d+:\d+: [CWEF]: /, ['app/models/user.rb:3:5: C: Style/StringLiterals: Prefer single-quoted strings'], { category: 'lint_error' }),
 
@@ -41,7 +41,7 @@ export const nativeRubyPhpRules: LineRule[] = [
   rule('phpt.diff-line', 'php', 'context', 1, /^\d{3}[+-] |^========DONE========$/, ['001+ ** ERROR: process timed out **', '========DONE========'], { continuation: true }),
   rule('phpt.skip', 'php', 'pass', -1, /^(?:SKIP|PASS) .*\[\S+\.phpt\]/, ['SKIP proc_nice() basic behaviour [ext/standard/tests/general_functions/proc_nice_basic-win.phpt] reason: : Only for Windows']),
   rule('php.fatal', 'php', 'detail', 5, /^(?:PHP )?(?:Fatal error|Parse error|Catchable fatal error): .* in \S+(?: on line \d+|:\d+)/, ['PHP Fatal error:  Uncaught Error: Call to undefined function foo() in /app/a.php:3']),
-  rule('php.warning', 'php', 'detail', 1, /^(?:PHP )?(?:Warning|Notice|Deprecated|Strict Standards): .* in \S+(?: on line \d+|:\d+)/, ['PHP Warning:  "continue" targeting switch is equivalent to "break" in /app/a.php on line 3']),
+  rule('php.warning', 'php', 'detail', 1, /^(?:PHP )?(?:Warning|Notice|Deprecated|Strict Standards): .* in \S+(?: on line \d+|:\d+)/, ['PHP Warning:  "continue" targeting switch is equivalent to "break" in /app/a.php on line 3'], { armedOnly: true }),
   rule('composer.unresolvable', 'composer', 'header', 6, /Your requirements could not be resolved to an installable set of packages|Your lock file does not contain a compatible set of packages/, ['Your requirements could not be resolved to an installable set of packages.'],
     { category: 'dependency_install', section: { maxLines: 40, blankLines: 2 } }),
   rule('composer.problem', 'composer', 'context', 2, /^\s+Problem \d+$|^\s+- (?:The requested package|Root composer\.json requires|\S+ requires \S+ ->)/, ['  Problem 1', '    - The requested package symfony/phpunit-bridge 4.4@dev exists as'], { category: 'dependency_install', continuation: true }),
@@ -53,7 +53,6 @@ export const nativeRubyPhpRules: LineRule[] = [
   rule('dotnet.frame', 'dotnet', 'context', 0, /^\s+(?:at \S.*(?: in \S+:line \d+)?|\S+\.cs\(\d+,\d+\): at \S.*)$|^\s*Stack Trace:$|^\s*(?:Expected|Actual):\s/, ['        /Users/x/BrowserFixture.cs(445,0): at Nancy.Testing.Tests.BrowserFixture.Foo()', '      Stack Trace:'], { continuation: true }),
   rule('cake.error', 'dotnet', 'detail', 3, /^An error occur?red when executing task '|^An error occur?red while installing /, ["An error occurred when executing task 'Test'.", 'An error occured while installing Cake.']),
 
-  rule('xcode.error', 'swift', 'detail', 5, /^\S+\.swift:\d+:\d+: error: |^\*\* (?:BUILD|TEST|ARCHIVE) FAILED \*\*$|^Testing failed:$/, ['/app/Sources/A.swift:3:5: error: cannot find \'x\' in scope', '** TEST FAILED **'], { category: 'compile_error' }),
-  rule('xctest.fail', 'swift', 'detail', 5, /: error: -\[\S+ \S+\] : |XCTAssert\w+ failed: /, ["/app/Tests/ATests.m:139: error: -[InterprocessTest testFoo] : ((a) equal to (b)) failed"], { category: 'test_assertion' }),
+  rule('xcode.error', 'swift', 'detail', 5, /^\S+\.swift:\d+:\d+: error: |^\*\* (?:BUILD|TEST|ARCHIVE) FAILED \*\*$|^Testing failed:$/, ['** TEST FAILED **', 'Testing failed:'], { category: 'compile_error' }),
   rule('haskell.error', 'haskell', 'header', 6, /^\S+\.(?:hs|lhs|purs):\d+:\d+(?:-\d+)?: (?:\S*error\S*:?)/, ['/app/src/Language/PureScript/Environment.hs:528:3: error:'], { category: 'compile_error', section: { maxLines: 40, blankLines: 1, end: /^\S+\.(?:hs|lhs):\d+:\d+/ } }),
 ];

@@ -5,7 +5,7 @@ export const pythonRules: LineRule[] = [
   rule('pytest.section-failures', 'pytest', 'boundary', 1, /^=+ (?:FAILURES|ERRORS) =+$/, ['=================================== FAILURES ==================================='], { arms: 20000 }),
   rule('pytest.test-header', 'pytest', 'header', 5, /^_{3,} (?:ERROR (?:collecting|at setup of|at teardown of) )?\S.* _{3,}$/, ['_________________________________ test_readme __________________________________', '_________ ERROR collecting pandas/tests/a.py _________'],
     { category: 'test_assertion', armedOnly: true, section: { maxLines: 150, blankLines: 4, end: /^_{3,} \S.* _{3,}$|^=+ .+ =+$|^-+ Captured (?:stdout|stderr|log) (?:call|setup|teardown) -+$/ } }),
-  rule('pytest.E', 'pytest', 'detail', 5, /^E {1,}\S/, ['E       AssertionError: Missing rule "shoaib" in README.md', 'E   DeprecationWarning: x'], { category: 'test_assertion' }),
+  rule('pytest.E', 'pytest', 'detail', 5, /^E {1,}\S/, ['E       AssertionError: Missing rule "shoaib" in README.md', 'E   DeprecationWarning: x'], { category: 'test_assertion', armedOnly: true }),
   rule('pytest.location', 'pytest', 'context', 3, /^\S+\.py:\d+: (?:in \S+|\w*(?:Error|Exception|Warning|Exit|Failed)\b)/, ['tests/test_readme.py:11: AssertionError', 'pandas/tests/a.py:11: in <module>'], { category: 'test_assertion', continuation: true }),
   rule('pytest.short-failed', 'pytest', 'detail', 3, /^(?:FAILED|ERROR) \S+(?:::\S+|\.py)(?: - .*)?$/, ['FAILED tests/test_a.py::test_b - AssertionError: x', 'ERROR pandas/tests/util/test_assert_almost_equal.py - DeprecationWarning: x'], { category: 'test_assertion' }),
   rule('pytest.short-summary', 'pytest', 'boundary', 1, /^=+ short test summary info =+$/, ['=========================== short test summary info ============================']),
@@ -21,8 +21,6 @@ export const pythonRules: LineRule[] = [
   rule('python.traceback', 'python', 'header', 4, /^\s*Traceback \(most recent call last\):$/, ['Traceback (most recent call last):'],
     { section: { maxLines: 150, blankLines: 1, end: /^\S.*(?:Error|Exception|Exit|Interrupt|Warning)\b.*$/ } }),
   rule('python.frame', 'python', 'context', 1, /^\s+File "[^"]+", line \d+/, ['  File "/usr/lib/python3/x.py", line 197, in runTest'], { continuation: true }),
-  rule('python.exception', 'python', 'detail', 4, /^(?:[a-z_][\w.]*\.)?[A-Z]\w*(?:Error|Exception|Exit|Interrupt)(?::\s.*|\s*)$/, ["ModuleNotFoundError: No module named 'cv2'", 'AssertionError: ', 'requests.exceptions.ConnectionError: HTTPSConnectionPool']),
-  rule('python.import', 'python', 'detail', 5, /^(?:ImportError|ModuleNotFoundError): (?:No module named|cannot import name)/, ["ImportError: No module named 'cv2'"], { category: 'dependency_install' }),
 
   rule('mypy.error', 'mypy', 'header', 6, /^\S+\.pyi?:\d+(?::\d+)?: error: .*(?:\[[a-z-]+\])?$/, ['pandas/compat/pyarrow.py:69: error: Call to untyped function "fill_null" in typed context  [no-untyped-call]'], { category: 'type_error' }),
   rule('mypy.found', 'mypy', 'summary', 2, /^Found \d+ errors? in \d+ files? \(checked \d+ source files?\)/, ['Found 279 errors in 9 files (checked 1458 source files)'], { category: 'type_error' }),
@@ -37,7 +35,9 @@ export const pythonRules: LineRule[] = [
     ['ERROR: Could not find a version that satisfies the requirement foo==9.9 (from versions: none)', 'ERROR: No matching distribution found for foo==9.9'], { category: 'dependency_install' }),
   rule('pip.build-failed', 'pip', 'detail', 4, /Failed building wheel for|Could not build wheels for|error: subprocess-exited-with-error|metadata-generation-failed|Failed to build \S+$/,
     ['ERROR: Failed building wheel for lxml', 'error: subprocess-exited-with-error'], { category: 'dependency_install' }),
-  rule('pip.install-oserror', 'pip', 'detail', 5, /ERROR: Could not install packages due to an (?:OSError|EnvironmentError)(?!.*(?:Max retries|Connection|[Tt]imed? ?out|NewConnectionError|ProxyError|SSLError|RemoteDisconnected))/, ["ERROR: Could not install packages due to an OSError: HTTPSConnectionPool(host='github.com', port=443)"], { category: 'dependency_install' }),
+  rule('pip.install-oserror', 'pip', 'detail', 5, /ERROR: Could not install packages due to an (?:OSError|EnvironmentError)(?!.*(?:Max retries|Connection|[Tt]imed? ?out|NewConnectionError|ProxyError|SSLError|RemoteDisconnected))/, ["ERROR: Could not install packages due to an OSError: [Errno 13] Permission denied: '/usr/lib/python3/dist-packages/x'"], { category: 'dependency_install' }),
   rule('conda.notfound', 'pip', 'header', 6, /PackagesNotFoundError: |UnsatisfiableError: |ResolvePackageNotFound:|CondaHTTPError: /, ['PackagesNotFoundError: The following packages are not available from current channels:'], { category: 'dependency_install' }),
   rule('poetry.lock', 'pip', 'detail', 5, /poetry\.lock is not consistent|pyproject\.toml changed significantly since poetry\.lock|SolverProblemError|Because .* depends on .* version solving failed/, ['Because app depends on foo (^9.0) which doesn\'t match any versions, version solving failed.'], { category: 'dependency_install' }),
+  rule('python.exception', 'python', 'detail', 4, /^(?:[a-z_][\w.]*\.)?[A-Z]\w*(?:Error|Exception|Exit|Interrupt)(?::\s.*|\s*)$/, ["ModuleNotFoundError: No module named 'cv2'", 'AssertionError: ', 'requests.exceptions.ConnectionError: HTTPSConnectionPool']),
+  rule('python.import', 'python', 'detail', 5, /^(?:ImportError|ModuleNotFoundError): (?:No module named|cannot import name)/, ["ImportError: No module named 'cv2'"], { category: 'dependency_install' }),
 ];
