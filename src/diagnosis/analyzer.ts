@@ -234,10 +234,21 @@ function joins(block: Block, text: string, cls: LineClass): boolean {
     case 'context':
       return true;
     case 'noise':
-      return cls.indent > block.baseIndent;
+      return cls.indent > block.baseIndent || sharesPrefix(block, text);
     default:
-      return cls.indent > block.baseIndent && block.end - block.start < MAX_LINES_BLOCK;
+      return (cls.indent > block.baseIndent || sharesPrefix(block, text)) && block.end - block.start < MAX_LINES_BLOCK;
   }
+}
+
+/** Tool prefixes that mark every line of one message ("npm ERR!", "[ERROR]", "#7" of a docker step). */
+const MESSAGE_PREFIX = /^(?:npm (?:ERR!|error)|\[[A-Za-z]{1,12}\]|#\d+)(?=\s|$)/;
+
+/** The line carries the same tool prefix as the block's first line: the same message goes on. */
+function sharesPrefix(block: Block, text: string): boolean {
+  const first = block.lines[0]?.text;
+  if (!first) return false;
+  const prefix = MESSAGE_PREFIX.exec(first)?.[0];
+  return prefix !== undefined && text.startsWith(prefix);
 }
 
 /** A lines-mode block (no section header) stops growing on plain indented text after this many lines. */
