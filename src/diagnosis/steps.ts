@@ -133,8 +133,8 @@ export class StepTracker {
       return;
     }
     if (this.steps.length >= MAX_STEPS) return;
-    if (this.current.end < lineNo - 1) this.current.end = lineNo - 1;
-    if (this.current.start === lineNo) this.current.end = lineNo - 1;
+    // push() already counted this line into the old step; it belongs to the new one.
+    this.current.end = Math.max(this.current.start, lineNo - 1);
     const step: Step = { index: this.steps.length, start: lineNo, end: lineNo - 1, status: 'unknown' };
     if (name !== undefined) step.name = name;
     this.steps.push(step);

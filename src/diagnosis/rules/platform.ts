@@ -38,7 +38,6 @@ export const platformRules: LineRule[] = [
   rule('travis.done', 'travis', 'noise', -2, /^Done\. Your build exited with \d+\.$|^Build job failed before the tests could have been run$/, ['Done. Your build exited with 1.']),
   rule('travis.clone', 'git', 'header', 5, /^fatal: (?:Remote branch \S+ not found|repository '.*' not found|Could not read from remote repository|unable to access|could not read Username|reference is not a tree|couldn't find remote ref)/, ['fatal: Remote branch revert-5083-patch-docs not found in upstream origin'], { unless: /returned error: 5\d\d|Could not resolve host|Failed to connect|[Tt]imed out|Connection (?:reset|refused)/ }),
   rule('jenkins.failed', 'jenkins', 'summary', 1, /^Build step '.*' marked build as failure$|^Finished: (?:FAILURE|ABORTED|UNSTABLE)$|^ERROR: script returned exit code \d+$|^ERROR: Job failed: /, ["Build step 'Execute shell' marked build as failure", 'Finished: FAILURE']),
-  rule('jenkins.error', 'jenkins', 'detail', 3, /^(?:ERROR|FATAL): (?!script returned exit code|Job failed)\S/, ["ERROR: Error cloning remote repo 'origin'", 'FATAL: hudson.remoting.Channel$OrderlyShutdown: Command Close created at']),
 
   // Resources
   rule('oom.java', 'oom', 'detail', 6, /java\.lang\.OutOfMemoryError|GC overhead limit exceeded|Could not reserve enough space for object heap/, ['java.lang.OutOfMemoryError: Java heap space'], { category: 'timeout_or_oom' }),
@@ -60,4 +59,6 @@ export const platformRules: LineRule[] = [
   rule('perm.fs', 'permission', 'detail', 4, /\bEACCES\b|\bEPERM\b|Permission denied|Operation not permitted|are not allowed to|insufficient permissions|permission to \S+ denied/i, ['/home/travis/.travis/functions: line 104: /home/x/install-jdk.sh: Permission denied', "npm ERR! Error: EACCES: permission denied, mkdir '/usr/lib/node_modules'"], { category: 'permission_or_secret' }),
 
   rule('shell.not-found', 'shell', 'detail', 4, /(?:^|: )(?:command not found|No such file or directory)$|: not found$|: No such file or directory\b/, ['/home/travis/.travis/functions: line 104: /home/x/install-jdk.sh: No such file or directory', 'bash: foo: command not found']),
+  // Last: "ERROR: …" is what Jenkins prints, but network and permission rules say more about such lines.
+  rule('jenkins.error', 'jenkins', 'detail', 3, /^(?:ERROR|FATAL): (?!script returned exit code|Job failed)\S/, ["ERROR: Error cloning remote repo 'origin'", 'FATAL: hudson.remoting.Channel$OrderlyShutdown: Command Close created at']),
 ];
