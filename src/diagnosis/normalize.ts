@@ -20,7 +20,10 @@ export interface NormalizedLine {
 }
 
 // CSI (ESC [ params intermediates final), OSC (ESC ] ... BEL|ST), and two-byte escapes.
+// Matching control characters is the point of these two expressions.
+// eslint-disable-next-line no-control-regex
 const ANSI = /\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x1b[()#][0-9A-Za-z]|\x1b[=>78DEHMc]|\^\[\[[0-?]*[ -/]*[@-~]/g;
+// eslint-disable-next-line no-control-regex
 const CONTROL = /[\x00-\x08\x0b-\x1f\x7f]/g;
 const GH_CLI_PREFIX = /^([^\t]{1,200})\t([^\t]{0,300})\t(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?Z ?)/;
 const CLOCK_PREFIX = /^\[\d\d:\d\d:\d\d(?:\.\d+)?\] /;
