@@ -228,8 +228,9 @@ function joins(block: Block, text: string, cls: LineClass): boolean {
     case 'summary':
       return false;
     case 'header':
-      // Compiler errors list one after another: one block. A new section (test) starts its own.
-      return !rule?.section;
+      // Compiler errors list one after another: one block, up to a readable length. A new
+      // section (a test) starts its own.
+      return !rule?.section && block.end - block.start + 1 < MAX_LIST_BLOCK;
     case 'detail':
     case 'context':
       return true;
@@ -251,5 +252,7 @@ function sharesPrefix(block: Block, text: string): boolean {
   return prefix !== undefined && text.startsWith(prefix);
 }
 
+/** A list of errors is cut into blocks of this many lines: the first ones are what people read. */
+const MAX_LIST_BLOCK = 200;
 /** A lines-mode block (no section header) stops growing on plain indented text after this many lines. */
 const MAX_LINES_BLOCK = 150;

@@ -89,11 +89,19 @@ export function computeStrength(block: Block): number {
   return strength;
 }
 
-/** The text of a block without volatile parts, to recognize the same failure printed twice. */
-export function blockFingerprint(block: Block): string {
-  return block.lines
+/** A block's first lines without volatile parts, to recognize the same failure printed twice. */
+export function blockLineSet(block: Block): Set<string> {
+  return new Set(block.lines
     .filter((l) => l.role !== 'blank')
-    .slice(0, 12)
-    .map((l) => l.text.replace(/\d+/g, '0').replace(/\s+/g, ' ').trim())
-    .join('\n');
+    .slice(0, 30)
+    .map((l) => l.text.replace(/\d+/g, '0').replace(/\s+/g, ' ').trim()));
+}
+
+/** Two blocks say the same thing: most lines of the smaller one are in the other. */
+export function sameLines(a: Set<string>, b: Set<string>): boolean {
+  const [small, large] = a.size <= b.size ? [a, b] : [b, a];
+  if (small.size === 0) return false;
+  let shared = 0;
+  for (const line of small) if (large.has(line)) shared++;
+  return shared / small.size >= 0.8 && small.size >= Math.min(3, large.size);
 }

@@ -1,6 +1,6 @@
 import type { AnalysisState } from './analyzer.js';
 import type { LearnedBlock } from './learning/matcher.js';
-import { blockFingerprint, type Block } from './block.js';
+import { blockLineSet, sameLines, type Block } from './block.js';
 import type { Step } from './steps.js';
 
 /**
@@ -88,18 +88,19 @@ export function selectBlocks(state: AnalysisState, weights: SelectionWeights = D
     if (block.tail) score += weights.tailBonus;
     return { block, score };
   });
-  // The same failure printed twice (as it happens, then in a summary) is one failure: keep its first
-  // occurrence, with the best score of its copies.
-  const firstCopy = new Map<string, ScoredBlock>();
+  const byStart = [...ranked].sort((a, b) => a.block.start - b.block.start);
+  // The same failure printed twice (as it happens, then in a summary; by two tools) is one failure:
+  // keep its first occurrence, with the best score of its copies.
   const unique: ScoredBlock[] = [];
-  for (const scored of [...ranked].sort((a, b) => a.block.start - b.block.start)) {
-    const key = `${scored.block.step}\u0000${blockFingerprint(scored.block)}`;
-    const first = firstCopy.get(key);
-    if (first) {
-      first.score = Math.max(first.score, scored.score);
+  const lineSets = new Map<ScoredBlock, Set<string>>();
+  for (const scored of byStart) {
+    const lines = blockLineSet(scored.block);
+    const copyOf = unique.find((u) => u.block.step === scored.block.step && sameLines(lineSets.get(u)!, lines));
+    if (copyOf) {
+      copyOf.score = Math.max(copyOf.score, scored.score);
       continue;
     }
-    firstCopy.set(key, scored);
+    lineSets.set(scored, lines);
     unique.push(scored);
   }
   ranked.length = 0;
