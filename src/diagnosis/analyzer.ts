@@ -1,6 +1,6 @@
 import { addLine, computeStrength, detach, newBlock, trimBlock, type Block } from './block.js';
 import type { FailureCategory } from './categories.js';
-import { classifyLine, type LineClass } from './line-classifier.js';
+import { classifyLine, passesPrefilter, type LineClass } from './line-classifier.js';
 import { LearnedMatcher, type LearnedBlock } from './learning/matcher.js';
 import type { RepoProfile } from './learning/profile.js';
 import { normalizeLine } from './normalize.js';
@@ -21,12 +21,31 @@ export interface AnalysisState {
   learned: LearnedBlock[];
 }
 
+/** A recent line. Quiet lines are kept raw and normalized only if someone looks back at them. */
 interface RingEntry {
   n: number;
-  text: string;
-  cls: LineClass;
   step: number;
+  raw?: string;
+  text?: string;
+  cls?: LineClass;
 }
+
+function entryText(entry: RingEntry): string {
+  entry.text ??= normalizeLine(entry.raw ?? '').text;
+  return entry.text;
+}
+
+function entryClass(entry: RingEntry): LineClass {
+  entry.cls ??= classifyLine(entryText(entry), false);
+  return entry.cls;
+}
+
+/**
+ * Markers of structure the step tracker needs (GitHub `##[…]`/`::…::`, Travis
+ * `$ command` and `"…" exited with`, `gh run view` columns, post-job cleanup):
+ * a line with none of them and no prefilter word is quiet.
+ */
+const STRUCTURE = /##\[|::|" |\$ |\t|Post job cleanup/;
 
 const RING_SIZE = 8;
 /** Candidate blocks kept: the most recent ones and the strongest ones. */
@@ -63,6 +82,12 @@ export class LogAnalyzer {
 
   push(raw: string, n: number): void {
     this.lineCount = n;
+    // The common case: nothing open, nothing armed, no keyword, no structure. Skip normalizing it.
+    if (this.open === null && this.armed === 0 && this.matcher === null && !passesPrefilter(raw) && !STRUCTURE.test(raw)) {
+      this.tracker.touch(n);
+      this.remember({ n, raw, step: this.tracker.currentIndex });
+      return;
+    }
     const norm = normalizeLine(raw);
     const stepBefore = this.tracker.currentIndex;
     const endedFailedStep = this.tracker.push(n, norm);
@@ -93,9 +118,13 @@ export class LogAnalyzer {
       this.closeOpen();
       this.matcher?.onFailedStepEnd(n, step);
     }
-    this.ring.push({ n, text, cls, step });
-    if (this.ring.length > RING_SIZE) this.ring.shift();
+    this.remember({ n, text, cls, step });
     if (endedFailedStep) this.tailCandidate(step, n);
+  }
+
+  private remember(entry: RingEntry): void {
+    this.ring.push(entry);
+    if (this.ring.length > RING_SIZE) this.ring.shift();
   }
 
   finish(): AnalysisState {
@@ -142,9 +171,9 @@ export class LogAnalyzer {
       for (let i = this.ring.length - 1, back = 0; i >= 0 && back < 5; i--, back++) {
         const entry = this.ring[i]!;
         if (entry.step !== step) break;
-        if (!leadIn.test(entry.text)) continue;
-        for (let j = i; j < this.ring.length; j++) addLine(block, this.ring[j]!.n, this.ring[j]!.text, this.ring[j]!.cls);
-        block.baseIndent = Math.max(entry.cls.indent, 0);
+        if (!leadIn.test(entryText(entry))) continue;
+        for (let j = i; j < this.ring.length; j++) addLine(block, this.ring[j]!.n, entryText(this.ring[j]!), entryClass(this.ring[j]!));
+        block.baseIndent = Math.max(entryClass(entry).indent, 0);
         break;
       }
     }
@@ -182,13 +211,12 @@ export class LogAnalyzer {
 
   /** A failed step with little to show: its last few lines are a candidate too. */
   private tailCandidate(step: number, failureLine: number): void {
-    const lines = this.ring.filter((e) => e.step === step && e.n < failureLine && e.cls.role !== 'blank' && e.cls.role !== 'noise' && e.cls.role !== 'boundary');
+    const lines = this.ring.filter((e) => e.step === step && e.n < failureLine && !['blank', 'noise', 'boundary'].includes(entryClass(e).role));
     const last = lines.slice(-3);
     if (last.length === 0) return;
-    // Only contiguous trailing lines (allowing blank lines between).
     const block = newBlock(this.seq++, step, 0);
     block.tail = true;
-    for (const entry of last) addLine(block, entry.n, entry.text, entry.cls);
+    for (const entry of last) addLine(block, entry.n, entryText(entry), entryClass(entry));
     block.strength = Math.max(computeStrength(block), TAIL_STRENGTH);
     this.keep(block);
   }

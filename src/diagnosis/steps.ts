@@ -50,6 +50,11 @@ export class StepTracker {
     return this.current.index;
   }
 
+  /** A line with nothing for the tracker: it only extends the current step. */
+  touch(lineNo: number): void {
+    this.current.end = lineNo;
+  }
+
   /** Returns true when this line ended a failed step. */
   push(lineNo: number, line: NormalizedLine): boolean {
     this.current.end = lineNo;
