@@ -1,6 +1,6 @@
 import { addLine, computeStrength, detach, newBlock, trimBlock, type Block } from './block.js';
 import type { FailureCategory } from './categories.js';
-import { classifyLine, passesPrefilter, type LineClass } from './line-classifier.js';
+import { classifyLine, PREFILTER, PREFILTER_SYMBOLS, type LineClass } from './line-classifier.js';
 import { LearnedMatcher, type LearnedBlock } from './learning/matcher.js';
 import type { RepoProfile } from './learning/profile.js';
 import { normalizeLine } from './normalize.js';
@@ -45,7 +45,7 @@ function entryClass(entry: RingEntry): LineClass {
  * `$ command` and `"…" exited with`, `gh run view` columns, post-job cleanup):
  * a line with none of them and no prefilter word is quiet.
  */
-const STRUCTURE = /##\[|::|" |\$ |\t|Post job cleanup/;
+const STRUCTURE_OR_SYMBOL = new RegExp(`##\\[|::|" |\\$ |\\t|Post job cleanup|${PREFILTER_SYMBOLS.source}`);
 
 const RING_SIZE = 8;
 /** Candidate blocks kept: the most recent ones and the strongest ones. */
@@ -83,7 +83,7 @@ export class LogAnalyzer {
   push(raw: string, n: number): void {
     this.lineCount = n;
     // The common case: nothing open, nothing armed, no keyword, no structure. Skip normalizing it.
-    if (this.open === null && this.armed === 0 && this.matcher === null && !passesPrefilter(raw) && !STRUCTURE.test(raw)) {
+    if (this.open === null && this.armed === 0 && this.matcher === null && !PREFILTER.test(raw) && !STRUCTURE_OR_SYMBOL.test(raw)) {
       this.tracker.touch(n);
       this.remember({ n, raw, step: this.tracker.currentIndex });
       return;

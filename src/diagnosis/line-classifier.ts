@@ -34,9 +34,9 @@ const PREFILTER_WORDS = [
   'impossible', 'go.mod', 'go.sum', 'conflict', 'incompatible', 'unresolved', 'unsupported', 'illegal', 'not exist', "n't exist",
   'not defined', 'no tests found', 'violation', 'returned', 'problem', 'unknown revision', 'failures:', 'not ok', 'py:', 'rb:', 'throw)',
 ];
-const PREFILTER = new RegExp(PREFILTER_WORDS.map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|'), 'i');
+export const PREFILTER = new RegExp(PREFILTER_WORDS.map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|'), 'i');
 /** Symbols and punctuation that announce failures (✗ ● ❌ "** (ArgumentError)"). */
-const PREFILTER_SYMBOLS = /[✗✘×✖❌●⎯❯]|\*\* \(/;
+export const PREFILTER_SYMBOLS = /[✗✘×✖❌●⎯❯]|\*\* \(/;
 
 /** Rules that need one of the prefilter words: tried only on lines that have one. */
 const COLD_RULES = ALL_RULES.filter((r) => !r.continuation && !r.armedOnly);
