@@ -189,3 +189,28 @@ function clip(text: string, max: number): string {
 function utc(ms: number): string {
   return `${new Date(ms).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
 }
+
+export interface ExistingComment {
+  id: number;
+  body: string;
+  /** Whether pitcrew itself wrote it; comments by others that quote the marker are never edited. */
+  byPitcrew: boolean;
+}
+
+export type CommentAction = { kind: 'create' } | { kind: 'update'; id: number } | { kind: 'none'; id?: number };
+
+/**
+ * What to do with the PR's comments for a new rendering: one comment per
+ * PR, edited in place. Nothing is posted to say "resolved" on a PR that never
+ * had a failure comment, and an unchanged body is not re-sent.
+ */
+export function commentAction(existing: ExistingComment[], body: string): CommentAction {
+  const ours = existing.find((c) => c.byPitcrew && c.body.startsWith(COMMENT_MARKER));
+  if (!ours) return isResolvedBody(body) ? { kind: 'none' } : { kind: 'create' };
+  if (ours.body === body) return { kind: 'none', id: ours.id };
+  return { kind: 'update', id: ours.id };
+}
+
+function isResolvedBody(body: string): boolean {
+  return body.split('\n')[1]?.startsWith('### ✅') === true;
+}

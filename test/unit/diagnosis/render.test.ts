@@ -6,7 +6,7 @@ import { checkAnnotations, MAX_ANNOTATIONS, repoRelativePath } from '../../../sr
 import { createDiagnoser, type Diagnosis } from '../../../src/diagnosis/diagnose.js';
 import { fixOffers } from '../../../src/diagnosis/fix-offers.js';
 import { fromText } from '../../../src/diagnosis/log-source.js';
-import { COMMENT_MARKER, renderComment, type JobReport } from '../../../src/diagnosis/render.js';
+import { COMMENT_MARKER, commentAction, renderComment, type JobReport } from '../../../src/diagnosis/render.js';
 
 const FIXTURES = join(import.meta.dirname, '..', '..', 'fixtures', 'ci-logs');
 const NOW = Date.UTC(2026, 2, 2, 10, 30);
@@ -145,5 +145,31 @@ describe('fixOffers', () => {
     const lock = fixOffers(await diagnoseText('npm ERR! `npm ci` can only install packages when your package.json and package-lock.json or npm-shrinkwrap.json are in sync.'));
     assert.deepEqual(lock.map((o) => [o.kind, 'command' in o ? o.command : '']), [['regenerate_lockfile', 'npm install --package-lock-only']]);
     assert.deepEqual(fixOffers(await diagnoseFixture('tsc.log')), []);
+  });
+});
+
+describe('commentAction', () => {
+  it('keeps exactly one comment per PR: fails twice, then passes → one comment, finally resolved', async () => {
+    const comments: Array<{ id: number; body: string; byPitcrew: boolean }> = [{ id: 1, body: 'LGTM', byPitcrew: false }];
+    const apply = (body: string) => {
+      const action = commentAction(comments, body);
+      if (action.kind === 'create') comments.push({ id: comments.length + 1, body, byPitcrew: true });
+      if (action.kind === 'update') comments.find((c) => c.id === action.id)!.body = body;
+      return action.kind;
+    };
+    const first = renderComment({ state: 'failing', sha: 'aaaaaaa', updatedAt: NOW, jobs: [{ job: 'test', diagnosis: await diagnoseFixture('jest.log') }] }, { redact: identity });
+    const second = renderComment({ state: 'failing', sha: 'bbbbbbb', updatedAt: NOW + 60_000, jobs: [{ job: 'lint', diagnosis: await diagnoseFixture('eslint.log') }] }, { redact: identity });
+    const resolved = renderComment({ state: 'resolved', sha: 'ccccccc', updatedAt: NOW + 120_000, previous: { sha: 'bbbbbbb', jobs: [{ job: 'lint', category: 'lint_error' }] } }, { redact: identity });
+    assert.deepEqual([apply(first), apply(first), apply(second), apply(resolved)], ['create', 'none', 'update', 'update']);
+    const ours = comments.filter((c) => c.body.startsWith(COMMENT_MARKER));
+    assert.equal(ours.length, 1);
+    assert.match(ours[0]!.body, /Resolved: CI is green again/);
+  });
+
+  it('posts nothing when CI passes on a PR that never failed, and never edits a comment someone else wrote', () => {
+    const resolved = renderComment({ state: 'resolved', sha: 'ccccccc', updatedAt: NOW }, { redact: identity });
+    assert.deepEqual(commentAction([], resolved), { kind: 'none' });
+    const quoted = { id: 7, body: `${COMMENT_MARKER}\n> quoting pitcrew`, byPitcrew: false };
+    assert.deepEqual(commentAction([quoted], '<!-- pitcrew:ci-diagnosis -->\n### ❌ CI failed'), { kind: 'create' });
   });
 });
