@@ -19,6 +19,8 @@ export interface LearnedBlock extends Block {
 }
 
 const START_SIMILARITY = 0.7;
+const PLAIN_START_SIMILARITY = 0.85;
+const PLAIN_AFTER_BEFORE_SIMILARITY = 0.5;
 const CONTEXT_SIMILARITY = 0.75;
 const CONTINUE_SIMILARITY = 0.7;
 const MAX_ACTIVE = 16;
@@ -85,15 +87,18 @@ export class LearnedMatcher {
           opened.add(pattern);
           continue;
         }
-        const startSim = template ? similarity(pattern.start, template) : 0;
-        this.open(pattern, n, text, cls, step, Math.max(startSim, 0.5 + s / 4), true);
+        const startSim = similarity(pattern.start, template ?? lineTemplate(text));
+        // After the learned preceding line, an ordinary-looking first line must still resemble the learned one.
+        if (kind === 'plain' && startSim < PLAIN_AFTER_BEFORE_SIMILARITY) continue;
+        this.open(pattern, n, text, cls, step, kind === 'plain' ? startSim : Math.max(startSim, 0.5 + s / 4), true);
         opened.add(pattern);
       }
       if (template) {
         for (const pattern of this.profile.patterns) {
           if (!opened.has(pattern) && pattern.startAnchor && kind === pattern.startKind && text.includes(pattern.startAnchor)) {
             const s = similarity(pattern.start, template);
-            if (s >= START_SIMILARITY) this.open(pattern, n, text, cls, step, s, false);
+            // A first line the general rules see as ordinary output is a weak anchor: ask for more.
+            if (s >= (kind === 'plain' ? PLAIN_START_SIMILARITY : START_SIMILARITY)) this.open(pattern, n, text, cls, step, s, false);
           }
           if (pattern.before && kind === pattern.beforeKind && (pattern.beforeAnchor ? text.includes(pattern.beforeAnchor) : leadChar(text) === pattern.beforeLead)) {
             const s = similarity(pattern.before, template);
