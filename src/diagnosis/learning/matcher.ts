@@ -1,5 +1,6 @@
 import { addLine, newBlock, type Block } from '../block.js';
 import { classifyLine, type LineClass } from '../line-classifier.js';
+import { RULES_BY_ID } from '../rules/index.js';
 import { lineKind, type RepoProfile, type SpanPattern } from './profile.js';
 import { lineTemplate, similarity, type Template } from './template.js';
 
@@ -97,8 +98,7 @@ export class LearnedMatcher {
         for (const pattern of this.profile.patterns) {
           if (!opened.has(pattern) && pattern.startAnchor && kind === pattern.startKind && text.includes(pattern.startAnchor)) {
             const s = similarity(pattern.start, template);
-            // A first line the general rules see as ordinary output is a weak anchor: ask for more.
-            if (s >= (kind === 'plain' ? PLAIN_START_SIMILARITY : START_SIMILARITY)) this.open(pattern, n, text, cls, step, s, false);
+            if (s >= startThreshold(kind)) this.open(pattern, n, text, cls, step, s, false);
           }
           if (pattern.before && kind === pattern.beforeKind && (pattern.beforeAnchor ? text.includes(pattern.beforeAnchor) : leadChar(text) === pattern.beforeLead)) {
             const s = similarity(pattern.before, template);
@@ -199,6 +199,19 @@ export class LearnedMatcher {
     block.learned = { pattern, similarity: s, bodySimilarity: 0, evidence: 0, beforeMatched, afterMatched: false };
     return block;
   }
+}
+
+/**
+ * How much the first line must resemble the learned one. A specific failure
+ * header (a jest ●, an ExUnit "1) test", a Go "--- FAIL") is itself strong
+ * evidence; its words name whichever test failed this time, so they may
+ * differ. An ordinary-looking line is a weak anchor: ask for more.
+ */
+function startThreshold(kind: string): number {
+  if (kind === 'plain') return PLAIN_START_SIMILARITY;
+  const rule = RULES_BY_ID.get(kind);
+  if (rule && rule.ecosystem !== 'generic' && rule.weight >= 4 && (rule.role === 'header' || rule.role === 'detail')) return 0.4;
+  return START_SIMILARITY;
 }
 
 /** How well the learned lines are found among the candidate's lines (mean best match, first ten learned lines). */
