@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { configCommand } from './commands/config.js';
+import { diagnoseLogCommand } from './commands/diagnose-log.js';
 import { doctorCommand } from './commands/doctor.js';
 import { evalCommand } from './commands/eval.js';
 import { planCommand } from './commands/plan.js';
@@ -22,6 +23,7 @@ export function buildProgram(version: string): Command {
     .addCommand(replayCommand())
     .addCommand(indexCommand())
     .addCommand(searchCommand())
+    .addCommand(diagnoseLogCommand())
     .addCommand(evalCommand())
     .addCommand(repoConfigCommand());
 }

@@ -35,7 +35,45 @@ export interface PlanDecisionsTable {
   body: string;
 }
 
+/** CI job outcomes, for flaky and broken-trunk decisions (see src/diagnosis/history.ts). */
+export interface CiFailureHistoryTable {
+  id: string;
+  repo: string;
+  branch: string;
+  /** 0/1 */
+  is_default_branch: number;
+  sha: string;
+  workflow: string;
+  job: string;
+  run_id: string;
+  run_attempt: number;
+  /** 'failure' | 'success' | 'cancelled' | 'timed_out' … as GitHub reports it. */
+  conclusion: string;
+  signature: string | null;
+  category: string | null;
+  pr_number: number | null;
+  occurred_at: number;
+  recorded_at: number;
+}
+
+/** Human-confirmed diagnoses, the examples a repository's log shapes are learned from. */
+export interface CiConfirmedDiagnosesTable {
+  id: string;
+  repo: string;
+  signature: string;
+  category: string | null;
+  /** 'reaction' | 'command' | 'cli' | 'eval' */
+  source: string;
+  confirmed_by: string | null;
+  log_ref: string | null;
+  /** JSON ConfirmedExample (redacted). */
+  example: string;
+  created_at: number;
+}
+
 export interface Database {
   settings: SettingsTable;
   plan_decisions: PlanDecisionsTable;
+  ci_failure_history: CiFailureHistoryTable;
+  ci_confirmed_diagnoses: CiConfirmedDiagnosesTable;
 }

@@ -124,6 +124,20 @@ async function serializableWithRetry<T>(db: Db, fn: (trx: Db) => Promise<T>): Pr
 }
 
 /**
+ * On Postgres the migration tables are pinned to the connection's current
+ * schema. Without that, Kysely looks for its tables in every schema of the
+ * database and, finding another app's (or another test schema's)
+ * kysely_migration_lock, skips creating its own and then fails on it.
+ */
+async function migratorFor(store: Store): Promise<Migrator> {
+  const provider = { getMigrations: async () => migrations };
+  if (store.dialect !== 'postgres') return new Migrator({ db: store.db, provider });
+  const { rows } = await sql<{ schema: string }>`select current_schema() as schema`.execute(store.db);
+  const schema = rows[0]?.schema;
+  return new Migrator({ db: store.db, provider, ...(schema ? { migrationTableSchema: schema } : {}) });
+}
+
+/**
  * Applies pending migrations. Kysely's migrator takes a lock on Postgres; on
  * SQLite two processes starting together can collide on the write lock, so
  * a busy collision is retried.
@@ -148,16 +162,4 @@ export async function appliedMigrations(store: Store): Promise<string[]> {
   const migrator = await migratorFor(store);
   const all = await migrator.getMigrations();
   return all.filter((m) => m.executedAt !== undefined).map((m) => m.name);
-}
-
-/**
- * On Postgres the migration tables are pinned to the connection's current
- * schema: without it Kysely's existence check matches a kysely_migration table
- * in any schema of the database and skips creating ours.
- */
-async function migratorFor(store: Store): Promise<Migrator> {
-  const provider = { getMigrations: async () => migrations };
-  if (store.dialect === 'sqlite') return new Migrator({ db: store.db, provider });
-  const { rows } = await sql<{ schema: string }>`select current_schema() as schema`.execute(store.db);
-  return new Migrator({ db: store.db, provider, migrationTableSchema: rows[0]!.schema });
 }

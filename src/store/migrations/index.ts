@@ -1,13 +1,18 @@
 import type { Migration } from 'kysely';
 import * as m0001 from './0001-settings.js';
+import * as m0030 from './0030-ci-failure-history.js';
+import * as m0031 from './0031-ci-confirmed-diagnoses.js';
 import * as m0040 from './0040-plan-decisions.js';
 
 /**
  * Every migration, in order. One set for SQLite and Postgres: migrations use
  * only the portable column types described in ../schema.ts.
  * To add one: create NNNN-name.ts with `up` (and `down`), then list it here.
+ * Kysely applies them in name order.
  */
 export const migrations: Record<string, Migration> = {
   '0001-settings': m0001,
+  '0030-ci-failure-history': m0030,
+  '0031-ci-confirmed-diagnoses': m0031,
   '0040-plan-decisions': m0040,
 };
