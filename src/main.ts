@@ -1,10 +1,14 @@
+import { mountAlertRoutes, type InboxAppend } from './adapters/alerts/http-routes.js';
+import { startIntake, type IntakeService } from './adapters/alerts/intake-service.js';
 import type { Config } from './config/config.js';
 import { describeFeatures } from './config/features.js';
 import { systemClock, type Clock } from './domain/clock.js';
+import type { IncidentSubscriber } from './domain/incident-change.js';
 import { mountHealthRoutes, type ReadinessCheck } from './http/health-routes.js';
 import { HttpServer } from './http/server.js';
 import { startChroma, type ChromaService } from './knowledge/chroma/chroma-service.js';
 import type { Logger } from './ops/logger.js';
+import { createIntakeMetrics, registerQueueGauges } from './ops/intake-metrics.js';
 import { createMetrics } from './ops/metrics.js';
 import { openStore, type Store } from './store/store.js';
 
@@ -16,16 +20,20 @@ export interface RunningService {
   port: number;
   store: Store;
   chroma: ChromaService;
+  /** Alert inbox, queue and workers. */
+  intake: IntakeService;
   /** Stop accepting, finish in-flight work, close the store, stop Chroma. */
   stop(): Promise<void>;
 }
 
 export interface ServiceDeps {
   clock?: Clock;
+  /** Receivers of incident changes (Slack threads, planning); delivered at least once from the outbox. */
+  subscribers?: IncidentSubscriber[];
 }
 
 export async function startService(config: Config, log: Logger, deps: ServiceDeps = {}): Promise<RunningService> {
-  const _clock = deps.clock ?? systemClock;
+  const clock = deps.clock ?? systemClock;
   const metrics = createMetrics();
   const http = new HttpServer(log, metrics);
   const checks: ReadinessCheck[] = [];
@@ -36,6 +44,10 @@ export async function startService(config: Config, log: Logger, deps: ServiceDep
 
   // 1. Health first, so probes see "starting" rather than a refused connection.
   mountHealthRoutes(http, metrics, () => checks);
+  // Alert routes answer 503 (senders retry) until the inbox is ready.
+  const intakeMetrics = createIntakeMetrics(metrics);
+  let inbox: InboxAppend | undefined;
+  mountAlertRoutes(http, { inbox: () => inbox, token: config.alerts.token, pagerDutySecret: config.alerts.pagerDutySecret, metrics: intakeMetrics, log, clock });
   const port = await http.listen(config.port, config.host);
   stops.push(() => http.close());
   log.info({ port, host: config.host }, 'http server listening');
@@ -44,6 +56,16 @@ export async function startService(config: Config, log: Logger, deps: ServiceDep
     // 2. The store and Chroma come up side by side.
     const [store, chroma] = await bothOrStop(openStore(config.store), startChroma(config.chroma, log), stops);
     log.info({ store: store.description }, 'store ready');
+
+    // 3. Intake: inbox and outbox workers. On stop, HTTP closes first (in-flight
+    // acks finish committing), then the workers finish the jobs in hand.
+    const intake = await startIntake({ store, storeConfig: config.store, clock, log, metrics: intakeMetrics, policy: config.incidents, queue: config.queue, subscribers: deps.subscribers ?? [] });
+    stops.push(async () => {
+      await http.close();
+      await intake.stop();
+    });
+    registerQueueGauges(metrics, intake.jobs, () => clock.now());
+    inbox = intake.append;
 
     checks.push(
       { name: 'store', ready: () => store.ping().then(() => true, () => false) },
@@ -55,7 +77,7 @@ export async function startService(config: Config, log: Logger, deps: ServiceDep
     }
     if (!config.alerts.token) log.warn('PITCREW_ALERT_TOKEN is not set: alert endpoints accept requests from loopback only');
 
-    return { port, store, chroma, stop: stopAll };
+    return { port, store, chroma, intake, stop: stopAll };
   } catch (error) {
     await stopAll();
     throw error;

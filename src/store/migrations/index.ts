@@ -1,5 +1,7 @@
 import type { Migration } from 'kysely';
 import * as m0001 from './0001-settings.js';
+import * as m0010 from './0010-jobs.js';
+import * as m0011 from './0011-incidents.js';
 
 /**
  * Every migration, in order. One set for SQLite and Postgres: migrations use
@@ -8,4 +10,6 @@ import * as m0001 from './0001-settings.js';
  */
 export const migrations: Record<string, Migration> = {
   '0001-settings': m0001,
+  '0010-jobs': m0010,
+  '0011-incidents': m0011,
 };

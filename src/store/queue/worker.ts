@@ -1,0 +1,187 @@
+import type { Clock } from '../../domain/clock.js';
+import type { Logger } from '../../ops/logger.js';
+import type { Db, Store } from '../store.js';
+import { LeaseLostError, newWorkerId, type Job, type JobQueue } from './job-queue.js';
+
+/**
+ * How a job is handled:
+ * - `transactional`: its effects are database writes; they commit in the same
+ *   transaction that marks the job completed (exactly-once effects). It may
+ *   return a callback to run after the commit (to wake other queues).
+ * - `external`: its effects are outside the database (Slack, GitHub); it runs,
+ *   then the job is completed. At least once: the handler must be idempotent.
+ */
+export type JobHandler<P> =
+  | { mode: 'transactional'; run(job: Job<P>, trx: Db): Promise<(() => void) | void> }
+  | { mode: 'external'; run(job: Job<P>): Promise<void> };
+
+/** A failure that retrying cannot fix (e.g. a payload no version of the schema accepts): dead-letter at once. */
+export class PermanentJobError extends Error {}
+
+export type JobOutcome = 'completed' | 'retry' | 'dead' | 'lost';
+
+export interface WorkerObserver {
+  jobFinished(queue: string, outcome: JobOutcome, durationMs: number): void;
+}
+
+export interface WorkerOptions {
+  queue: string;
+  /** Jobs claimed at once. */
+  batchSize?: number;
+  /** How long a claim is held before another worker may take the job. */
+  leaseMs?: number;
+  /** Longest sleep when nothing is due: the fallback for wakes missed across processes. */
+  maxIdleMs?: number;
+}
+
+export interface WorkerDeps {
+  store: Store;
+  jobs: JobQueue;
+  clock: Clock;
+  log: Logger;
+  observer?: WorkerObserver;
+}
+
+/**
+ * Processes one queue. It sleeps until woken by an enqueue, or until the next
+ * retry or lease expiry is due (its only timer), then drains what is due.
+ * `stop()` finishes the job in hand and gives the rest of its batch back.
+ */
+export class Worker<P = unknown> {
+  readonly id: string;
+  private readonly batchSize: number;
+  private readonly leaseMs: number;
+  private readonly maxIdleMs: number;
+  private running: Promise<void> | undefined;
+  private wanted = false;
+  private reapWanted = true;
+  private stopping = false;
+  private timer: NodeJS.Timeout | undefined;
+  private unsubscribe: (() => void) | undefined;
+  private unregister: (() => void) | undefined;
+
+  constructor(
+    private readonly deps: WorkerDeps,
+    private readonly handler: JobHandler<P>,
+    private readonly options: WorkerOptions,
+  ) {
+    this.id = newWorkerId(options.queue);
+    this.batchSize = options.batchSize ?? 25;
+    this.leaseMs = options.leaseMs ?? 60_000;
+    this.maxIdleMs = options.maxIdleMs ?? 30_000;
+    this.unregister = deps.jobs.registerWorker(this.id);
+  }
+
+  start(): void {
+    this.unsubscribe = this.deps.jobs.notifier.onWake(this.options.queue, () => this.kick());
+    this.kick();
+  }
+
+  /** Resolves when nothing is due (used by the CLI and tests to drain a queue). */
+  async drain(): Promise<void> {
+    this.kick();
+    while (this.running) await this.running;
+  }
+
+  async stop(): Promise<void> {
+    this.stopping = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.unsubscribe?.();
+    while (this.running) await this.running;
+    this.unregister?.();
+  }
+
+  private kick(): void {
+    if (this.stopping) return;
+    this.wanted = true;
+    if (this.running) return;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    this.running = this.loop().finally(() => {
+      this.running = undefined;
+      if (this.wanted && !this.stopping) this.kick();
+    });
+  }
+
+  private async loop(): Promise<void> {
+    let retryInMs: number | undefined;
+    try {
+      while (this.wanted && !this.stopping) {
+        this.wanted = false;
+        if (this.reapWanted) {
+          this.reapWanted = false;
+          const reaped = await this.deps.jobs.reap();
+          if (reaped.released + reaped.dead > 0) this.deps.log.warn({ queue: this.options.queue, ...reaped }, 'reclaimed jobs from a dead or timed-out worker');
+        }
+        for (;;) {
+          if (this.stopping) return;
+          const batch = await this.deps.jobs.claim<P>(this.options.queue, this.id, this.batchSize, this.leaseMs);
+          if (batch.length === 0) break;
+          for (let i = 0; i < batch.length; i++) {
+            if (this.stopping) {
+              await this.deps.jobs.release(batch.slice(i), this.id);
+              return;
+            }
+            await this.process(batch[i]!);
+          }
+        }
+      }
+    } catch (error) {
+      // The store is unreachable or failing: try again shortly, never in a tight loop.
+      this.deps.log.error({ queue: this.options.queue, err: (error as Error).message }, 'queue worker cannot reach the store; retrying');
+      retryInMs = 1_000;
+    }
+    if (!this.stopping) await this.schedule(retryInMs);
+  }
+
+  private async schedule(retryInMs: number | undefined): Promise<void> {
+    let delay = retryInMs ?? this.maxIdleMs;
+    if (retryInMs === undefined) {
+      const next = await this.deps.jobs.nextDueAt(this.options.queue).catch(() => undefined);
+      if (next !== undefined) delay = Math.min(this.maxIdleMs, Math.max(10, next - this.deps.clock.now() + 5));
+    }
+    if (this.stopping || this.wanted) return;
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      this.reapWanted = true;
+      this.kick();
+    }, delay);
+    this.timer.unref();
+  }
+
+  private async process(job: Job<P>): Promise<void> {
+    const started = performance.now();
+    const { store, jobs, log, observer } = this.deps;
+    let outcome: JobOutcome;
+    try {
+      if (this.handler.mode === 'transactional') {
+        const handler = this.handler;
+        const afterCommit = await store.writeTransaction(async (trx) => {
+          const after = await handler.run(job, trx);
+          await jobs.completeIn(trx, job, this.id);
+          return after;
+        });
+        afterCommit?.();
+      } else {
+        await this.handler.run(job);
+        await jobs.complete(job, this.id);
+      }
+      outcome = 'completed';
+    } catch (error) {
+      if (error instanceof LeaseLostError) {
+        log.warn({ queue: job.queue, jobId: job.id }, 'job lease lost; another worker finishes it');
+        outcome = 'lost';
+      } else {
+        const message = error instanceof Error ? error.message : String(error);
+        outcome = await jobs.fail(job, this.id, message, { permanent: error instanceof PermanentJobError }).catch((failError: Error) => {
+          log.error({ queue: job.queue, jobId: job.id, err: failError.message }, 'cannot record job failure; the lease will expire and it will be retried');
+          return 'lost' as const;
+        });
+        const meta = { queue: job.queue, jobId: job.id, attempt: job.attempts, maxAttempts: job.maxAttempts, err: message };
+        if (outcome === 'dead') log.error(meta, 'job dead-lettered; replay with `pitcrew dead-letters --replay`');
+        else log.warn({ ...meta, retryInMs: jobs.backoffMs(job.attempts) }, 'job failed; will retry');
+      }
+    }
+    observer?.jobFinished(job.queue, outcome, performance.now() - started);
+  }
+}
