@@ -1,7 +1,11 @@
 import { Command } from 'commander';
 import { configCommand } from './commands/config.js';
+import { deadLettersCommand } from './commands/dead-letters.js';
 import { doctorCommand } from './commands/doctor.js';
+import { incidentCommand } from './commands/incident.js';
+import { incidentsCommand } from './commands/incidents.js';
 import { serveCommand } from './commands/serve.js';
+import { triageCommand } from './commands/triage.js';
 
 /** The `pitcrew` command tree. One file per command under ./commands. */
 export function buildProgram(version: string): Command {
@@ -11,5 +15,9 @@ export function buildProgram(version: string): Command {
     .showHelpAfterError('(run with --help for usage)')
     .addCommand(serveCommand())
     .addCommand(doctorCommand())
-    .addCommand(configCommand());
+    .addCommand(configCommand())
+    .addCommand(incidentsCommand())
+    .addCommand(incidentCommand())
+    .addCommand(deadLettersCommand())
+    .addCommand(triageCommand());
 }

@@ -34,12 +34,31 @@ export function formatPath(path: ReadonlyArray<PropertyKey>): string {
   return out;
 }
 
+type Issue = z.core.$ZodIssue;
+
 /** The first issue of a zod error, as a path and a message that names it. */
 export function firstIssue(error: z.ZodError, prefix: ReadonlyArray<PropertyKey> = []): BodyProblem {
   const issue = error.issues[0];
   if (!issue) return { path: formatPath(prefix), message: 'invalid' };
-  const path = formatPath([...prefix, ...issue.path]);
-  return { path, message: `${path}: ${issue.message}` };
+  const { path: inner, message } = explain(issue);
+  const path = formatPath([...prefix, ...inner]);
+  return { path, message: `${path}: ${message}` };
+}
+
+/**
+ * For a union ("string or number") zod only says "Invalid input"; say what the
+ * branch whose type matched objects to, or list the types expected.
+ */
+function explain(issue: Issue): { path: PropertyKey[]; message: string } {
+  if (issue.code !== 'invalid_union' || issue.errors.length === 0) return { path: [...issue.path], message: issue.message };
+  const branches = issue.errors.map((branch) => branch[0]).filter((first): first is Issue => first !== undefined);
+  const matched = branches.find((first) => first.code !== 'invalid_type');
+  if (matched) {
+    const nested = explain(matched);
+    return { path: [...issue.path, ...nested.path], message: nested.message };
+  }
+  const expected = [...new Set(branches.map((first) => (first.code === 'invalid_type' ? first.expected : undefined)).filter(Boolean))];
+  return { path: [...issue.path], message: expected.length > 0 ? `Invalid input: expected ${expected.join(' or ')}` : issue.message };
 }
 
 type Frame = { kind: 'object'; key: string | undefined } | { kind: 'array'; index: number };

@@ -158,6 +158,21 @@ export class JobQueue {
     return rows.sort((a, b) => a.run_after - b.run_after || a.created_at - b.created_at).map((row) => toJob<P>(row));
   }
 
+  /** Takes specific pending jobs (e.g. the ones `pitcrew dead-letters --replay` just requeued). */
+  async claimIds<P>(ids: string[], workerId: string, leaseMs: number): Promise<Array<Job<P>>> {
+    if (ids.length === 0) return [];
+    const now = this.clock.now();
+    const rows = await this.store.writeTransaction((trx) =>
+      trx
+        .updateTable('jobs')
+        .set({ state: 'active', locked_by: workerId, locked_until: now + leaseMs, attempts: sql<number>`attempts + 1`, updated_at: now })
+        .where('id', 'in', ids)
+        .where('state', '=', 'pending')
+        .returningAll()
+        .execute());
+    return rows.map((row) => toJob<P>(row));
+  }
+
   /**
    * Marks the job completed inside the transaction that applied its effects.
    * If the lease was lost (expired and taken by another worker), throws

@@ -91,6 +91,17 @@ export class Worker<P = unknown> {
     this.unregister?.();
   }
 
+  /**
+   * Processes the given pending jobs now, in this process; ids another worker
+   * took first are left to it. Returns each processed job's outcome.
+   */
+  async runNow(ids: string[]): Promise<Map<string, JobOutcome>> {
+    const outcomes = new Map<string, JobOutcome>();
+    const claimed = await this.deps.jobs.claimIds<P>(ids, this.id, this.leaseMs);
+    for (const job of claimed) outcomes.set(job.id, await this.process(job));
+    return outcomes;
+  }
+
   private kick(): void {
     if (this.stopping) return;
     this.wanted = true;
@@ -149,7 +160,7 @@ export class Worker<P = unknown> {
     this.timer.unref();
   }
 
-  private async process(job: Job<P>): Promise<void> {
+  private async process(job: Job<P>): Promise<JobOutcome> {
     const started = performance.now();
     const { store, jobs, log, observer } = this.deps;
     let outcome: JobOutcome;
@@ -183,5 +194,6 @@ export class Worker<P = unknown> {
       }
     }
     observer?.jobFinished(job.queue, outcome, performance.now() - started);
+    return outcome;
   }
 }
