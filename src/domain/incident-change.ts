@@ -47,9 +47,10 @@ export interface IncidentSubscriber {
 export function changeKind(events: IncidentEvent[]): IncidentChangeKind {
   const kinds = new Set(events.map((event) => event.kind));
   if (kinds.has('opened')) return 'opened';
+  // "It is flapping, going quiet" is the one thing worth saying about a flap that also reopened or resolved it.
+  if (kinds.has('flapping_started')) return 'flapping_started';
   if (kinds.has('reopened')) return 'reopened';
   if (kinds.has('resolved')) return 'resolved';
-  if (kinds.has('flapping_started')) return 'flapping_started';
   if (kinds.has('flapping_cleared')) return 'flapping_cleared';
   if (kinds.has('acknowledged') || kinds.has('mitigating')) return 'state_changed';
   return 'updated';

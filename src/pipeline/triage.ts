@@ -73,7 +73,7 @@ export async function triage(text: string, options: TriageOptions): Promise<Tria
 
 export async function triageIntake(text: string, options: TriageOptions): Promise<TriageIntake> {
   const json = parseJsonBody(text);
-  if (!json.ok) throw new PitcrewError('input_invalid', `${options.origin}: ${json.message} at ${json.path}`, 'Fix the JSON at that path and run triage again.');
+  if (!json.ok) throw new PitcrewError('input_invalid', `${options.origin}: ${json.message}`, 'Fix the JSON at that path and run triage again.');
   const source = options.source ?? detectSource(json.value);
   const validation = ALERT_SOURCES[source].validate(json.value);
   if (!validation.ok) {

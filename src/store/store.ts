@@ -124,12 +124,24 @@ async function serializableWithRetry<T>(db: Db, fn: (trx: Db) => Promise<T>): Pr
 }
 
 /**
+ * On Postgres the migrator is pinned to the connection's current schema:
+ * otherwise it finds its bookkeeping tables in *any* schema of the database
+ * (another pitcrew's, a parallel test's) and then fails to use them in ours.
+ */
+async function migratorFor(store: Store): Promise<Migrator> {
+  const provider = { getMigrations: async () => migrations };
+  if (store.dialect !== 'postgres') return new Migrator({ db: store.db, provider });
+  const { rows } = await sql<{ schema: string }>`select current_schema() as schema`.execute(store.db);
+  return new Migrator({ db: store.db, provider, migrationTableSchema: rows[0]?.schema ?? 'public' });
+}
+
+/**
  * Applies pending migrations. Kysely's migrator takes a lock on Postgres; on
  * SQLite two processes starting together can collide on the write lock, so
  * a busy collision is retried.
  */
 export async function migrateToLatest(store: Store): Promise<string[]> {
-  const migrator = new Migrator({ db: store.db, provider: { getMigrations: async () => migrations } });
+  const migrator = await migratorFor(store);
   for (let attempt = 1; ; attempt++) {
     const { error, results } = await migrator.migrateToLatest();
     if (!error) return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
@@ -145,7 +157,7 @@ export async function migrateToLatest(store: Store): Promise<string[]> {
 }
 
 export async function appliedMigrations(store: Store): Promise<string[]> {
-  const migrator = new Migrator({ db: store.db, provider: { getMigrations: async () => migrations } });
+  const migrator = await migratorFor(store);
   const all = await migrator.getMigrations();
   return all.filter((m) => m.executedAt !== undefined).map((m) => m.name);
 }

@@ -18,7 +18,7 @@ export function parseJsonBody(text: string): JsonResult {
     return { ok: true, value: JSON.parse(text) as unknown };
   } catch {
     const located = locateJsonError(text);
-    return { ok: false, path: located.path, message: `malformed JSON: ${located.message} (line ${located.line}, column ${located.column})` };
+    return { ok: false, path: located.path, message: `malformed JSON at ${located.path}: ${located.message} (line ${located.line}, column ${located.column})` };
   }
 }
 

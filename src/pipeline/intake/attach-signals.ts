@@ -223,7 +223,7 @@ export async function attachSignals(trx: Db, signals: Signal[], policy: Incident
     changes.push({
       id: `${w.row.id}:${w.row.event_seq}`,
       kind,
-      notify: w.row.flapping === 0 || kind === 'flapping_started',
+      notify: w.row.flapping === 0 || w.events.some((event) => event.kind === 'flapping_started'),
       at: now,
       incident: toIncident(w.row),
       events: w.events,
