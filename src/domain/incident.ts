@@ -1,5 +1,5 @@
 import { z } from 'zod/v4';
-import { Severity, type Signal, type SignalSource } from './signal.js';
+import type { Severity, Signal, SignalSource } from './signal.js';
 
 /**
  * An Incident groups the Signals that are about one problem. Its state runs
