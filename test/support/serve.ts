@@ -15,7 +15,7 @@ export interface Served {
  */
 export async function startServe(cwd: string, env: Record<string, string> = {}, timeoutMs = 60_000): Promise<Served> {
   const port = await freePort();
-  const serve = spawnCli(['serve'], { cwd, env: { PORT: String(port), CHROMA_URL: 'http://127.0.0.1:9', LOG_LEVEL: 'info', ...env } });
+  const serve = spawnCli(['serve'], { cwd, env: { PORT: String(port), CHROMA_URL: 'http://127.0.0.1:9', ...env, LOG_LEVEL: 'info' } });
   const started = Date.now();
   while (!serve.output().includes('"pitcrew is up"')) {
     if (serve.child.exitCode !== null || Date.now() - started > timeoutMs) throw new Error(`pitcrew serve did not come up\n--- output ---\n${serve.output()}`);
