@@ -124,3 +124,32 @@ it(`loses nothing and duplicates nothing when killed with -9 while ${ALERTS} ale
   second.serve.child.kill('SIGTERM');
   assert.equal((await second.serve.exited).code, 0, 'the restarted service stops cleanly');
 });
+
+it('on SIGTERM answers the requests in flight, finishes the job in hand and leaves nothing half-done', async () => {
+  const cwd = tempDir();
+  const file = join(cwd, '.pitcrew', 'pitcrew.db');
+  const env = { PITCREW_ALERT_TOKEN: TOKEN };
+  const served = await startServe(cwd, env);
+  const acks: Array<string | undefined> = [];
+  let next = 0;
+  let signalled = false;
+  await Promise.all(Array.from({ length: 32 }, async () => {
+    while (next < 600) {
+      const id = await post(served.base, next++);
+      acks.push(id);
+      if (acks.filter(Boolean).length >= 300 && !signalled) {
+        signalled = true;
+        served.serve.child.kill('SIGTERM');
+      }
+    }
+  }));
+  assert.deepEqual(await served.serve.exited, { code: 0, signal: null }, served.serve.output());
+  const store = await openStore({ kind: 'sqlite', file });
+  after(() => store.close());
+  const states = await countRows(store, "select state as k, count(*) as n from jobs where queue = 'alerts' group by state");
+  console.log(`# sigterm: ${acks.filter(Boolean).length} acked; inbox after a graceful stop: ${JSON.stringify(states)}`);
+  assert.equal(states.active ?? 0, 0, 'no job is left claimed by the stopped process');
+  const ids = acks.filter((id): id is string => id !== undefined);
+  const stored = await store.db.selectFrom('jobs').select('id').where('id', 'in', ids).execute();
+  assert.equal(stored.length, ids.length, 'every acked alert is in the inbox');
+});
