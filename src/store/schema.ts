@@ -27,6 +27,8 @@ export interface JobsTable {
   locked_by: string | null;
   locked_until: number | null;
   last_error: string | null;
+  /** Enqueue order: epoch microseconds, strictly increasing within a process. */
+  seq: number;
   created_at: number;
   updated_at: number;
   completed_at: number | null;

@@ -76,7 +76,7 @@ describe('incident CLI against a running service', () => {
     const now = Date.now();
     const row = (id: string, body: string) => ({
       id, queue: 'alerts', payload: JSON.stringify({ source: 'alertmanager', body, receivedAt: now }), state: 'dead' as const, attempts: 10, max_attempts: 10,
-      run_after: now, locked_by: null, locked_until: null, last_error: 'SQLITE_FULL: database or disk is full', created_at: now, updated_at: now, completed_at: null,
+      run_after: now, locked_by: null, locked_until: null, last_error: 'SQLITE_FULL: database or disk is full', seq: now * 1_000 + (id === good ? 0 : 1), created_at: now, updated_at: now, completed_at: null,
     });
     const good = randomUUID();
     const bad = randomUUID();

@@ -18,12 +18,14 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('locked_by', 'text')
     .addColumn('locked_until', 'bigint')
     .addColumn('last_error', 'text')
+    // Enqueue order (epoch µs, strictly increasing within a process): FIFO among jobs due at the same time.
+    .addColumn('seq', 'bigint', (col) => col.notNull())
     .addColumn('created_at', 'bigint', (col) => col.notNull())
     .addColumn('updated_at', 'bigint', (col) => col.notNull())
     .addColumn('completed_at', 'bigint')
     .execute();
   // The claim query: pending jobs of a queue that are due, oldest first.
-  await db.schema.createIndex('jobs_claim').on('jobs').columns(['queue', 'state', 'run_after']).execute();
+  await db.schema.createIndex('jobs_claim').on('jobs').columns(['queue', 'state', 'run_after', 'seq']).execute();
   // Lease reaping and retention sweeps.
   await db.schema.createIndex('jobs_state_lease').on('jobs').columns(['state', 'locked_until']).execute();
 }

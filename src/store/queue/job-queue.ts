@@ -60,6 +60,17 @@ export class LeaseLostError extends Error {
   }
 }
 
+let lastSeq = 0;
+
+/**
+ * Enqueue order: epoch microseconds, bumped to stay strictly increasing, so
+ * jobs enqueued in the same millisecond (one group commit) keep their order.
+ */
+export function nextSeq(nowMs: number): number {
+  lastSeq = Math.max(lastSeq + 1, nowMs * 1_000);
+  return lastSeq;
+}
+
 /** A worker id that names the host and pid, so a restarted process can recognise its dead predecessor's leases. */
 export function newWorkerId(name: string): string {
   return `${hostname()}:${process.pid}:${name}:${randomUUID().slice(0, 8)}`;
@@ -106,6 +117,7 @@ export class JobQueue {
       locked_by: null,
       locked_until: null,
       last_error: null,
+      seq: nextSeq(now),
       created_at: now,
       updated_at: now,
       completed_at: null,
@@ -143,7 +155,7 @@ export class JobQueue {
         .where('state', '=', 'pending')
         .where('run_after', '<=', now)
         .orderBy('run_after')
-        .orderBy('created_at')
+        .orderBy('seq')
         .limit(limit);
       if (this.store.dialect === 'postgres') due = due.forUpdate().skipLocked();
       return db
@@ -155,7 +167,7 @@ export class JobQueue {
     };
     // Postgres: a plain READ COMMITTED statement (SKIP LOCKED does the work). SQLite: BEGIN IMMEDIATE.
     const rows = this.store.dialect === 'postgres' ? await run(this.store.db) : await this.store.writeTransaction(run);
-    return rows.sort((a, b) => a.run_after - b.run_after || a.created_at - b.created_at).map((row) => toJob<P>(row));
+    return rows.sort((a, b) => Number(a.run_after) - Number(b.run_after) || Number(a.seq) - Number(b.seq)).map((row) => toJob<P>(row));
   }
 
   /** Takes specific pending jobs (e.g. the ones `pitcrew dead-letters --replay` just requeued). */
@@ -170,7 +182,7 @@ export class JobQueue {
         .where('state', '=', 'pending')
         .returningAll()
         .execute());
-    return rows.map((row) => toJob<P>(row));
+    return rows.sort((a, b) => Number(a.seq) - Number(b.seq)).map((row) => toJob<P>(row));
   }
 
   /**
@@ -188,6 +200,22 @@ export class JobQueue {
       .where('locked_by', '=', workerId)
       .executeTakeFirst();
     if (Number(result.numUpdatedRows) !== 1) throw new LeaseLostError(job.id);
+  }
+
+  /** Completes several jobs in one transaction; returns the ids completed (a job whose lease was lost is left to its new owner). */
+  async completeMany(jobs: Job[], workerId: string): Promise<Set<string>> {
+    if (jobs.length === 0) return new Set();
+    const now = this.clock.now();
+    const rows = await this.store.writeTransaction((trx) =>
+      trx
+        .updateTable('jobs')
+        .set({ state: 'completed', completed_at: now, updated_at: now, locked_by: null, locked_until: null })
+        .where('id', 'in', jobs.map((job) => job.id))
+        .where('state', '=', 'active')
+        .where('locked_by', '=', workerId)
+        .returning('id')
+        .execute());
+    return new Set(rows.map((row) => row.id));
   }
 
   /** Completes a job in a transaction of its own (for jobs whose effects are outside the database). */
@@ -288,7 +316,7 @@ export class JobQueue {
   }
 
   async list(filter: { state?: JobState; queue?: string; limit?: number } = {}): Promise<Job[]> {
-    let query = this.store.db.selectFrom('jobs').selectAll().orderBy('created_at').orderBy('id').limit(filter.limit ?? 1_000);
+    let query = this.store.db.selectFrom('jobs').selectAll().orderBy('seq').limit(filter.limit ?? 1_000);
     if (filter.state) query = query.where('state', '=', filter.state);
     if (filter.queue) query = query.where('queue', '=', filter.queue);
     return (await query.execute()).map((row) => toJob(row));

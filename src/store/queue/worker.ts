@@ -129,13 +129,7 @@ export class Worker<P = unknown> {
           if (this.stopping) return;
           const batch = await this.deps.jobs.claim<P>(this.options.queue, this.id, this.batchSize, this.leaseMs);
           if (batch.length === 0) break;
-          for (let i = 0; i < batch.length; i++) {
-            if (this.stopping) {
-              await this.deps.jobs.release(batch.slice(i), this.id);
-              return;
-            }
-            await this.process(batch[i]!);
-          }
+          await this.processBatch(batch);
         }
       }
     } catch (error) {
@@ -161,6 +155,81 @@ export class Worker<P = unknown> {
     this.timer.unref();
   }
 
+  /**
+   * A claimed batch, as few transactions as possible: transactional jobs are
+   * first tried all together in one (one commit for the batch); if any of them
+   * fails, the batch rolls back and each job is processed on its own, so only
+   * the failing one is retried. External jobs run one by one and are completed
+   * together.
+   */
+  private async processBatch(batch: Array<Job<P>>): Promise<void> {
+    if (batch.length > 1 && this.handler.mode === 'transactional' && (await this.processTogether(batch, this.handler))) return;
+    if (batch.length > 1 && this.handler.mode === 'external') return this.processExternal(batch, this.handler);
+    for (let i = 0; i < batch.length; i++) {
+      if (this.stopping) return this.deps.jobs.release(batch.slice(i), this.id);
+      await this.process(batch[i]!);
+    }
+  }
+
+  private async processTogether(batch: Array<Job<P>>, handler: Extract<JobHandler<P>, { mode: 'transactional' }>): Promise<boolean> {
+    const started = performance.now();
+    const { store, jobs, observer } = this.deps;
+    let afterCommit: Array<(() => void) | void>;
+    try {
+      afterCommit = await store.writeTransaction(async (trx) => {
+        const after: Array<(() => void) | void> = [];
+        for (const job of batch) {
+          after.push(await handler.run(job, trx));
+          await jobs.completeIn(trx, job, this.id);
+        }
+        return after;
+      });
+    } catch {
+      return false;
+    }
+    for (const after of afterCommit) after?.();
+    const each = (performance.now() - started) / batch.length;
+    for (const job of batch) observer?.jobFinished(job.queue, 'completed', each);
+    return true;
+  }
+
+  private async processExternal(batch: Array<Job<P>>, handler: Extract<JobHandler<P>, { mode: 'external' }>): Promise<void> {
+    const done: Array<{ job: Job<P>; ms: number }> = [];
+    for (let i = 0; i < batch.length; i++) {
+      if (this.stopping) {
+        await this.deps.jobs.release(batch.slice(i), this.id);
+        break;
+      }
+      const job = batch[i]!;
+      const started = performance.now();
+      try {
+        await handler.run(job);
+        done.push({ job, ms: performance.now() - started });
+      } catch (error) {
+        await this.recordFailure(job, error, started);
+      }
+    }
+    const completed = await this.deps.jobs.completeMany(done.map((entry) => entry.job), this.id);
+    for (const { job, ms } of done) {
+      if (!completed.has(job.id)) this.deps.log.warn({ queue: job.queue, jobId: job.id }, 'job lease lost; another worker finishes it');
+      this.deps.observer?.jobFinished(job.queue, completed.has(job.id) ? 'completed' : 'lost', ms);
+    }
+  }
+
+  private async recordFailure(job: Job<P>, error: unknown, started: number): Promise<JobOutcome> {
+    const { jobs, log, observer } = this.deps;
+    const message = error instanceof Error ? error.message : String(error);
+    const outcome = await jobs.fail(job, this.id, message, { permanent: error instanceof PermanentJobError }).catch((failError: Error) => {
+      log.error({ queue: job.queue, jobId: job.id, err: failError.message }, 'cannot record job failure; the lease will expire and it will be retried');
+      return 'lost' as const;
+    });
+    const meta = { queue: job.queue, jobId: job.id, attempt: job.attempts, maxAttempts: job.maxAttempts, err: message };
+    if (outcome === 'dead') log.error(meta, 'job dead-lettered; replay with `pitcrew dead-letters --replay`');
+    else log.warn({ ...meta, retryInMs: jobs.backoffMs(job.attempts) }, 'job failed; will retry');
+    observer?.jobFinished(job.queue, outcome, performance.now() - started);
+    return outcome;
+  }
+
   private async process(job: Job<P>): Promise<JobOutcome> {
     const started = performance.now();
     const { store, jobs, log, observer } = this.deps;
@@ -180,19 +249,9 @@ export class Worker<P = unknown> {
       }
       outcome = 'completed';
     } catch (error) {
-      if (error instanceof LeaseLostError) {
-        log.warn({ queue: job.queue, jobId: job.id }, 'job lease lost; another worker finishes it');
-        outcome = 'lost';
-      } else {
-        const message = error instanceof Error ? error.message : String(error);
-        outcome = await jobs.fail(job, this.id, message, { permanent: error instanceof PermanentJobError }).catch((failError: Error) => {
-          log.error({ queue: job.queue, jobId: job.id, err: failError.message }, 'cannot record job failure; the lease will expire and it will be retried');
-          return 'lost' as const;
-        });
-        const meta = { queue: job.queue, jobId: job.id, attempt: job.attempts, maxAttempts: job.maxAttempts, err: message };
-        if (outcome === 'dead') log.error(meta, 'job dead-lettered; replay with `pitcrew dead-letters --replay`');
-        else log.warn({ ...meta, retryInMs: jobs.backoffMs(job.attempts) }, 'job failed; will retry');
-      }
+      if (!(error instanceof LeaseLostError)) return this.recordFailure(job, error, started);
+      log.warn({ queue: job.queue, jobId: job.id }, 'job lease lost; another worker finishes it');
+      outcome = 'lost';
     }
     observer?.jobFinished(job.queue, outcome, performance.now() - started);
     return outcome;

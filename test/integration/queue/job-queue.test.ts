@@ -160,6 +160,49 @@ describeOnBackends('durable job queue', (backend) => {
     assert.deepEqual(counts.map((c) => [c.state, c.count]), [['completed', 2]]);
   });
 
+  it('processes a batch in one transaction, and isolates a failing job without repeating the others', async () => {
+    const store = await freshStore(backend);
+    const clock = manualClock();
+    const jobs = new JobQueue(store, clock, new LocalNotifier(), { maxAttempts: 3 });
+    await store.db.schema.createTable('effects').addColumn('id', 'text').execute();
+    const handler: JobHandler<{ id: string }> = {
+      mode: 'transactional',
+      async run(job, trx) {
+        await trx.insertInto('effects' as never).values({ id: job.payload.id } as never).execute();
+        if (job.payload.id === 'poison') throw new Error('cannot process poison');
+      },
+    };
+    await store.writeTransaction((trx) => jobs.enqueueIn(trx, 'q', ['a', 'b', 'poison', 'c', 'd'].map((id) => ({ id }))));
+    const worker = new Worker({ store, jobs, clock, log: silentLogger() }, handler, { queue: 'q', batchSize: 10 });
+    await worker.drain();
+    await worker.stop();
+    const effects = (await store.db.selectFrom('effects' as never).selectAll().execute()) as Array<{ id: string }>;
+    assert.deepEqual(effects.map((e) => e.id).sort(), ['a', 'b', 'c', 'd'], 'each good job took effect once; the poison job not at all');
+    const poison = (await jobs.list({ state: 'pending' }))[0]!;
+    assert.deepEqual([poison.payload, poison.attempts, poison.lastError], [{ id: 'poison' }, 1, 'cannot process poison']);
+    assert.equal((await jobs.list({ state: 'completed' })).length, 4);
+  });
+
+  it('completes external jobs of a batch together and retries only the one that failed', async () => {
+    const store = await freshStore(backend);
+    const clock = manualClock();
+    const jobs = new JobQueue(store, clock, new LocalNotifier(), { maxAttempts: 3 });
+    const delivered: string[] = [];
+    const worker = new Worker<{ id: string }>({ store, jobs, clock, log: silentLogger() }, {
+      mode: 'external',
+      async run(job) {
+        if (job.payload.id === 'down') throw new Error('slack is down');
+        delivered.push(job.payload.id);
+      },
+    }, { queue: 'q', batchSize: 10 });
+    await store.writeTransaction((trx) => jobs.enqueueIn(trx, 'q', ['a', 'down', 'b'].map((id) => ({ id }))));
+    await worker.drain();
+    await worker.stop();
+    assert.deepEqual(delivered, ['a', 'b']);
+    assert.deepEqual((await jobs.list({ state: 'pending' })).map((job) => [job.payload, job.lastError]), [[{ id: 'down' }, 'slack is down']]);
+    assert.equal((await jobs.list({ state: 'completed' })).length, 2);
+  });
+
   it('dead-letters a permanent failure at once', async () => {
     const store = await freshStore(backend);
     const clock = manualClock();
