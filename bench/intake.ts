@@ -99,7 +99,7 @@ async function openLoop(target: Target, seconds: number, rate: number) {
     const wait = scheduled - performance.now();
     if (wait > 1) await sleep(wait);
     // From the scheduled start (a late send counts its wait: no coordinated omission), or the actual one if early.
-    const t0 = Math.max(scheduled, performance.now());
+    const t0 = Math.min(scheduled, performance.now());
     inFlight.push(send(agent, target, sequence++).then((ok) => {
       if (ok) latencies.push(performance.now() - t0);
       else errors++;

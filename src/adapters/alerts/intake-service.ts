@@ -36,12 +36,16 @@ export interface IntakeService {
   stop(): Promise<void>;
 }
 
-/** The inbox handler: intake runs in the transaction that completes the job. */
-export function inboxHandler(deps: Pick<IntakeServiceDeps, 'policy' | 'clock' | 'metrics'>, jobs: JobQueue): JobHandler<InboxEvent> {
+/**
+ * The inbox handler: intake runs in the transaction that completes the job.
+ * Changes are queued for subscribers unless `publish` is false (a service with
+ * no subscriber has nobody to deliver them to; the timeline keeps them).
+ */
+export function inboxHandler(deps: Pick<IntakeServiceDeps, 'policy' | 'clock' | 'metrics'>, jobs: JobQueue, publish = true): JobHandler<InboxEvent> {
   return {
     mode: 'transactional',
     async run(job, trx) {
-      const result = await intakeEvent(trx, job.payload, { policy: deps.policy, clock: deps.clock, jobs });
+      const result = await intakeEvent(trx, job.payload, { policy: deps.policy, clock: deps.clock, jobs: publish ? jobs : undefined });
       return () => {
         // After the commit only: a rolled-back attempt must not count, nor wake anyone.
         for (const outcome of result.outcomes) deps.metrics?.signal(outcome.signal.source, outcome.result);
@@ -72,7 +76,7 @@ export async function startIntake(deps: IntakeServiceDeps): Promise<IntakeServic
   const notifier = await createNotifier(deps.storeConfig, log);
   const jobs = new JobQueue(store, clock, notifier, deps.queue);
   const workerDeps = { store, jobs, clock, log, observer: deps.metrics };
-  const inbox = new Worker(workerDeps, inboxHandler(deps, jobs), { queue: INBOX_QUEUE, batchSize: 50 });
+  const inbox = new Worker(workerDeps, inboxHandler(deps, jobs, deps.subscribers.length > 0), { queue: INBOX_QUEUE, batchSize: 50 });
   const changes = new Worker(workerDeps, changesHandler(deps.subscribers), { queue: CHANGES_QUEUE, batchSize: 10, leaseMs: 5 * 60_000 });
   const enqueuer = new GroupCommitEnqueuer(store, jobs, INBOX_QUEUE);
   inbox.start();

@@ -1,7 +1,6 @@
 import { Command } from 'commander';
 import { inboxHandler } from '../../adapters/alerts/intake-service.js';
 import { systemClock } from '../../domain/clock.js';
-import { PitcrewError } from '../../domain/errors.js';
 import { silentLogger } from '../../ops/logger.js';
 import { INBOX_QUEUE, type InboxEvent } from '../../pipeline/intake.js';
 import { JobQueue, type Job } from '../../store/queue/job-queue.js';
@@ -27,7 +26,7 @@ Exit code 1 when a replayed job fails again.
 Examples:
   $ pitcrew dead-letters
   $ pitcrew dead-letters --replay
-  $ pitcrew dead-letters --replay 3f2a9c1e`)
+  $ pitcrew dead-letters --replay 019a3f2c-7d1e-7b4a-9c1e-4f2a9c1e0b7d`)
     .action(runAction(async (options: { replay?: true | string[]; json?: boolean }) => {
       const config = cliConfig();
       const store = await openStore(config.store);
@@ -45,9 +44,6 @@ Examples:
 
         const ids = options.replay === true ? undefined : options.replay;
         const replayed = await jobs.replay(ids);
-        if (ids && replayed.length === 0) {
-          throw new PitcrewError('not_found', `No dead letter matches ${ids.join(', ')}.`, 'Run `pitcrew dead-letters` to list them with their ids.');
-        }
         const requeued = await Promise.all(replayed.map((id) => jobs.get(id)));
         const inboxIds = requeued.filter((job) => job?.queue === INBOX_QUEUE).map((job) => job!.id);
         const worker = new Worker<InboxEvent>({ store, jobs, clock: systemClock, log: silentLogger() }, inboxHandler({ policy: config.incidents, clock: systemClock }, jobs), { queue: INBOX_QUEUE });

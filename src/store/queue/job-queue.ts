@@ -1,7 +1,8 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { sql } from 'kysely';
 import type { Clock } from '../../domain/clock.js';
+import { PitcrewError } from '../../domain/errors.js';
 import type { JobsTable } from '../schema.js';
 import type { Db, Store } from '../store.js';
 import type { JobNotifier } from './notifier.js';
@@ -71,6 +72,19 @@ export function nextSeq(nowMs: number): number {
   return lastSeq;
 }
 
+/**
+ * A UUIDv7 (RFC 9562): time-ordered, so inserts append to the primary-key
+ * index instead of touching a random page of it on every enqueue.
+ */
+export function uuidv7(nowMs: number): string {
+  const bytes = randomBytes(16);
+  bytes.writeUIntBE(nowMs, 0, 6);
+  bytes[6] = (bytes[6]! & 0x0f) | 0x70;
+  bytes[8] = (bytes[8]! & 0x3f) | 0x80;
+  const hex = bytes.toString('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
 /** A worker id that names the host and pid, so a restarted process can recognise its dead predecessor's leases. */
 export function newWorkerId(name: string): string {
   return `${hostname()}:${process.pid}:${name}:${randomUUID().slice(0, 8)}`;
@@ -107,7 +121,7 @@ export class JobQueue {
     if (payloads.length === 0) return [];
     const now = this.clock.now();
     const rows = payloads.map((payload) => ({
-      id: randomUUID(),
+      id: uuidv7(now),
       queue,
       payload: JSON.stringify(payload),
       state: 'pending' as const,
@@ -146,6 +160,16 @@ export class JobQueue {
 
   /** Takes up to `limit` due jobs of `queue` for `workerId`, leased for `leaseMs`. */
   async claim<P>(queue: string, workerId: string, limit: number, leaseMs: number): Promise<Array<Job<P>>> {
+    // Postgres: a plain READ COMMITTED statement (SKIP LOCKED does the work). SQLite: BEGIN IMMEDIATE.
+    if (this.store.dialect === 'postgres') return this.claimIn(this.store.db, queue, workerId, limit, leaseMs);
+    return this.store.writeTransaction((trx) => this.claimIn<P>(trx, queue, workerId, limit, leaseMs));
+  }
+
+  /**
+   * The claim statement, inside the caller's transaction. On SQLite (one writer
+   * at a time) a worker claims, processes and completes in one transaction.
+   */
+  async claimIn<P>(db: Db, queue: string, workerId: string, limit: number, leaseMs: number): Promise<Array<Job<P>>> {
     const run = async (db: Db) => {
       const now = this.clock.now();
       let due = db
@@ -165,8 +189,7 @@ export class JobQueue {
         .returningAll()
         .execute();
     };
-    // Postgres: a plain READ COMMITTED statement (SKIP LOCKED does the work). SQLite: BEGIN IMMEDIATE.
-    const rows = this.store.dialect === 'postgres' ? await run(this.store.db) : await this.store.writeTransaction(run);
+    const rows = await run(db);
     return rows.sort((a, b) => Number(a.run_after) - Number(b.run_after) || Number(a.seq) - Number(b.seq)).map((row) => toJob<P>(row));
   }
 
@@ -330,9 +353,8 @@ export class JobQueue {
   async replay(ids?: string[]): Promise<string[]> {
     const now = this.clock.now();
     const replayed = await this.store.writeTransaction(async (trx) => {
-      let query = trx.selectFrom('jobs').select(['id', 'queue']).where('state', '=', 'dead');
-      if (ids && ids.length > 0) query = query.where((eb) => eb.or(ids.map((id) => eb('id', 'like', `${id.replace(/[%_]/g, '')}%`))));
-      const rows = await query.execute();
+      const dead = await trx.selectFrom('jobs').select(['id', 'queue']).where('state', '=', 'dead').execute();
+      const rows = ids && ids.length > 0 ? ids.map((ref) => matchOne(dead, ref)) : dead;
       if (rows.length === 0) return [];
       await trx
         .updateTable('jobs')
@@ -364,6 +386,16 @@ export class JobQueue {
       trx.deleteFrom('jobs').where('state', '=', 'completed').where('completed_at', '<', cutoff).executeTakeFirst());
     return Number(result.numDeletedRows);
   }
+}
+
+function matchOne<T extends { id: string }>(rows: T[], ref: string): T {
+  const wanted = ref.trim().toLowerCase();
+  const exact = rows.find((row) => row.id === wanted);
+  if (exact) return exact;
+  const matches = rows.filter((row) => row.id.startsWith(wanted));
+  if (matches.length === 1) return matches[0]!;
+  if (matches.length === 0) throw new PitcrewError('not_found', `No dead letter matches ${ref}.`, 'Run `pitcrew dead-letters` to list them with their ids.');
+  throw new PitcrewError('input_invalid', `${ref} matches ${matches.length} dead letters.`, 'Give more of the id (ids start with their time, so copy the whole id).');
 }
 
 function isDeadLocalWorker(lockedBy: string | null, localPrefix: string, liveWorkers: Set<string>): boolean {

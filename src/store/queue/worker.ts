@@ -60,6 +60,8 @@ export class Worker<P = unknown> {
   private timer: NodeJS.Timeout | undefined;
   private unsubscribe: (() => void) | undefined;
   private unregister: (() => void) | undefined;
+  /** Set when claim, processing and completion share one transaction (transactional jobs on SQLite). */
+  private readonly fused: Extract<JobHandler<P>, { mode: 'transactional' }> | undefined;
 
   constructor(
     private readonly deps: WorkerDeps,
@@ -71,6 +73,7 @@ export class Worker<P = unknown> {
     this.leaseMs = options.leaseMs ?? 60_000;
     this.maxIdleMs = options.maxIdleMs ?? 30_000;
     this.unregister = deps.jobs.registerWorker(this.id);
+    this.fused = handler.mode === 'transactional' && deps.store.dialect === 'sqlite' ? handler : undefined;
   }
 
   start(): void {
@@ -127,6 +130,12 @@ export class Worker<P = unknown> {
         }
         for (;;) {
           if (this.stopping) return;
+          if (this.fused) {
+            const processed = await this.claimAndProcess(this.fused);
+            if (processed === 0) break;
+            if (processed > 0) continue;
+            // A job of the batch failed: claim again and process one by one, so only that job is retried.
+          }
           const batch = await this.deps.jobs.claim<P>(this.options.queue, this.id, this.batchSize, this.leaseMs);
           if (batch.length === 0) break;
           await this.processBatch(batch);
@@ -153,6 +162,35 @@ export class Worker<P = unknown> {
       this.kick();
     }, delay);
     this.timer.unref();
+  }
+
+  /**
+   * SQLite has one writer at a time, so a batch is claimed, processed and
+   * completed in one transaction (one commit). A crash before the commit
+   * leaves the jobs pending, as if never claimed. Returns how many jobs were
+   * processed, or -1 when one failed and the batch rolled back.
+   */
+  private async claimAndProcess(handler: Extract<JobHandler<P>, { mode: 'transactional' }>): Promise<number> {
+    const started = performance.now();
+    const { store, jobs, observer } = this.deps;
+    let result: { batch: Array<Job<P>>; after: Array<(() => void) | void> };
+    try {
+      result = await store.writeTransaction(async (trx) => {
+        const batch = await jobs.claimIn<P>(trx, this.options.queue, this.id, this.batchSize, this.leaseMs);
+        const after: Array<(() => void) | void> = [];
+        for (const job of batch) {
+          after.push(await handler.run(job, trx));
+          await jobs.completeIn(trx, job, this.id);
+        }
+        return { batch, after };
+      });
+    } catch {
+      return -1;
+    }
+    for (const after of result.after) after?.();
+    const each = (performance.now() - started) / Math.max(1, result.batch.length);
+    for (const job of result.batch) observer?.jobFinished(job.queue, 'completed', each);
+    return result.batch.length;
   }
 
   /**
