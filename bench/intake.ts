@@ -10,7 +10,9 @@
  *    (processing keeps up or not) and the processed alerts/s.
  *  - rate: open loop at RATE alerts/s for SECONDS: ack latency at the target
  *    load, timed from each request's scheduled start (no coordinated omission).
- * RSS of each server is sampled during the run.
+ * RSS of each server is sampled during the run, and its CPU time per alert is
+ * reported: on a shared machine that figure stays comparable when wall-clock
+ * throughput does not.
  *
  * Usage: node --import tsx bench/intake.ts [seconds=10] [rate=1000] [concurrency=32]
  * Prints one JSON object.
@@ -18,7 +20,7 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
-import { tmpdir } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { freePort, waitForStatus } from '../test/support/ports.js';
@@ -124,6 +126,21 @@ async function drainMs(port: number): Promise<number> {
   return performance.now() - started;
 }
 
+/** CPU time (user + system) a process has used, ms. */
+function cpuMs(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) * 1_000) / 100; // utime, stime in USER_HZ (100)
+}
+
+/** Server CPU per acked alert during a phase: comparable even when the machine is shared. */
+async function withCpu<T extends { acked: number }>(pid: number, phase: () => Promise<T>, settle?: () => Promise<number>) {
+  const before = cpuMs(pid);
+  const result = await phase();
+  const drain = settle ? await settle() : undefined;
+  const used = cpuMs(pid) - before;
+  return { ...result, ...(drain === undefined ? {} : { drain_after_ms: round(drain) }), server_cpu_ms_per_alert: round(used / Math.max(1, result.acked), 3), alerts_per_server_cpu_s: round(result.acked / (used / 1_000)) };
+}
+
 function sampleRss(pid: number): { stop(): { peak_mb: number; end_mb: number } } {
   let peak = 0;
   let last = 0;
@@ -171,14 +188,13 @@ async function benchPitcrew(dir: string) {
   await closedLoop(target, 2, CONCURRENCY); // warm-up
   await drainMs(port);
   const loadStarted = performance.now();
-  const max = await closedLoop(target, SECONDS, CONCURRENCY);
-  const drain = await drainMs(port);
+  // Acks and processing both count: CPU is measured until the inbox has drained.
+  const max = await withCpu(child.pid!, () => closedLoop(target, SECONDS, CONCURRENCY), () => drainMs(port));
   const processedPerS = max.acked / ((performance.now() - loadStarted) / 1_000);
-  const rate = await openLoop(target, SECONDS, RATE);
-  const rateDrain = await drainMs(port);
+  const rate = await withCpu(child.pid!, () => openLoop(target, SECONDS, RATE), () => drainMs(port));
   const memory = rss.stop();
   await stop(child);
-  return { max: { ...max, drain_after_ms: round(drain), processed_alerts_per_s: round(processedPerS) }, rate: { ...rate, drain_after_ms: round(rateDrain) }, rss: memory, store: process.env.DATABASE_URL ? 'postgres' : 'sqlite' };
+  return { max: { ...max, processed_alerts_per_s: round(processedPerS) }, rate, rss: memory, store: process.env.DATABASE_URL ? 'postgres' : 'sqlite' };
 }
 
 async function benchAlertmanager(dir: string) {
@@ -191,8 +207,8 @@ async function benchAlertmanager(dir: string) {
   const target: Target = { name: 'alertmanager', port, path: '/api/v2/alerts', headers: {}, body: postableAlert };
   const rss = sampleRss(child.pid!);
   await closedLoop(target, 2, CONCURRENCY);
-  const max = await closedLoop(target, SECONDS, CONCURRENCY);
-  const rate = await openLoop(target, SECONDS, RATE);
+  const max = await withCpu(child.pid!, () => closedLoop(target, SECONDS, CONCURRENCY));
+  const rate = await withCpu(child.pid!, () => openLoop(target, SECONDS, RATE));
   const memory = rss.stop();
   await stop(child);
   return { max, rate, rss: memory };
@@ -207,11 +223,13 @@ try {
     rate_p50_vs_alertmanager: round(pitcrew.rate.p50_ms / alertmanager.rate.p50_ms, 2),
     rate_p99_vs_alertmanager: round(pitcrew.rate.p99_ms / alertmanager.rate.p99_ms, 2),
     peak_rss_vs_alertmanager: round(pitcrew.rss.peak_mb / alertmanager.rss.peak_mb, 2),
+    server_cpu_per_alert_vs_alertmanager: round(pitcrew.max.server_cpu_ms_per_alert / alertmanager.max.server_cpu_ms_per_alert, 2),
   };
   const target = { store: pitcrew.store, min_alerts_per_s: 1_000, max_p99_ms: 50 };
   console.log(JSON.stringify({
     bench: 'intake',
     seconds: SECONDS,
+    machine: { cpus: availableParallelism(), load_average_1m_at_end: round(loadavg()[0]!, 2) },
     load: { one_alert_per_request: true, concurrency: CONCURRENCY, open_loop_rate: RATE },
     pitcrew,
     baseline_alertmanager: alertmanager,
