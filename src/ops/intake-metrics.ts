@@ -1,4 +1,5 @@
 import { Counter, Gauge, Histogram } from 'prom-client';
+import { CHANGES_QUEUE, INBOX_QUEUE } from '../pipeline/intake.js';
 import type { JobQueue } from '../store/queue/job-queue.js';
 import type { JobOutcome, WorkerObserver } from '../store/queue/worker.js';
 import type { Metrics } from './metrics.js';
@@ -33,17 +34,20 @@ export function createIntakeMetrics(metrics: Metrics): IntakeMetrics {
   };
 }
 
-/** Queue depth and age, read from the store when Prometheus scrapes. */
+const QUEUES = [INBOX_QUEUE, CHANGES_QUEUE];
+
+/** Queue depth and age, read from the store when Prometheus scrapes (0 when empty, so alerts on them work). */
 export function registerQueueGauges(metrics: Metrics, jobs: JobQueue, now: () => number): void {
   const registers = [metrics.registry];
   new Gauge({
     name: 'pitcrew_queue_jobs',
-    help: 'Jobs by queue and state (pending, active, dead; completed ones are kept for a while)',
+    help: 'Jobs by queue and state: pending, active (being processed) and dead (see `pitcrew dead-letters`)',
     labelNames: ['queue', 'state'],
     registers,
     async collect() {
-      const counts = await jobs.counts().catch(() => []);
+      const counts = await jobs.counts({ open: true }).catch(() => []);
       this.reset();
+      for (const queue of QUEUES) for (const state of ['pending', 'active', 'dead']) this.set({ queue, state }, 0);
       for (const row of counts) this.set({ queue: row.queue, state: row.state }, row.count);
     },
   });
@@ -53,8 +57,9 @@ export function registerQueueGauges(metrics: Metrics, jobs: JobQueue, now: () =>
     labelNames: ['queue'],
     registers,
     async collect() {
-      const counts = await jobs.counts().catch(() => []);
+      const counts = await jobs.counts({ open: true }).catch(() => []);
       this.reset();
+      for (const queue of QUEUES) this.set({ queue }, 0);
       for (const row of counts) {
         if (row.state !== 'pending') continue;
         this.set({ queue: row.queue }, row.oldestCreatedAt === null ? 0 : Math.max(0, (now() - row.oldestCreatedAt) / 1_000));

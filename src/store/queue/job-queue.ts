@@ -370,12 +370,14 @@ export class JobQueue {
     return replayed.map((row) => row.id);
   }
 
-  async counts(): Promise<QueueCount[]> {
-    const rows = await this.store.db
+  /** Jobs by queue and state. `open` leaves out the completed ones kept for history (cheap enough to scrape). */
+  async counts(options: { open?: boolean } = {}): Promise<QueueCount[]> {
+    let query = this.store.db
       .selectFrom('jobs')
       .select(['queue', 'state', sql<number>`count(*)`.as('count'), sql<number | null>`min(created_at)`.as('oldest')])
-      .groupBy(['queue', 'state'])
-      .execute();
+      .groupBy(['queue', 'state']);
+    if (options.open) query = query.where('state', 'in', ['pending', 'active', 'dead']);
+    const rows = await query.execute();
     return rows.map((row) => ({ queue: row.queue, state: row.state, count: Number(row.count), oldestCreatedAt: row.oldest === null ? null : Number(row.oldest) }));
   }
 
