@@ -82,6 +82,9 @@ describe('incident CLI against a running service', () => {
     const bad = randomUUID();
     await store.db.insertInto('jobs').values([row(good, JSON.stringify(alertmanagerBody([{ name: 'Recovered', fingerprint: 'r1' }], 'rec'))), row(bad, 'not json')]).execute();
 
+    const doctor = await runCli(['doctor'], { cwd, env: { CHROMA_URL: 'http://127.0.0.1:9' } });
+    assert.match(doctor.output, /! inbox +0 waiting, 2 dead\n\s+→ Run `pitcrew dead-letters`/);
+
     const listed = await runCli(['dead-letters'], { cwd });
     assert.equal(listed.code, 0);
     assert.match(listed.output, /2 dead letters/);
