@@ -1,7 +1,6 @@
 import { ALERT_SOURCES, isAlertSourceName } from '../adapters/alerts/sources.js';
 import { parseJsonBody } from '../adapters/alerts/json-body.js';
 import type { Clock } from '../domain/clock.js';
-import type { IncidentChange } from '../domain/incident-change.js';
 import type { IncidentPolicy } from '../domain/incident.js';
 import type { Signal } from '../domain/signal.js';
 import type { JobQueue } from '../store/queue/job-queue.js';
@@ -60,5 +59,3 @@ export function normalize(event: InboxEvent): Signal[] {
   if (!validation.ok) throw new PermanentJobError(`stored body no longer passes the ${event.source} schema: ${validation.message}`);
   return source.toSignals(json.value);
 }
-
-export type { IncidentChange };
