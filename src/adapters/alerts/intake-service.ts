@@ -76,7 +76,7 @@ export async function startIntake(deps: IntakeServiceDeps): Promise<IntakeServic
   const notifier = await createNotifier(deps.storeConfig, log);
   const jobs = new JobQueue(store, clock, notifier, deps.queue);
   const workerDeps = { store, jobs, clock, log, observer: deps.metrics };
-  const inbox = new Worker(workerDeps, inboxHandler(deps, jobs, deps.subscribers.length > 0), { queue: INBOX_QUEUE, batchSize: 50 });
+  const inbox = new Worker(workerDeps, inboxHandler(deps, jobs, deps.subscribers.length > 0), { queue: INBOX_QUEUE, batchSize: 50, coalesceMs: 5 });
   const changes = new Worker(workerDeps, changesHandler(deps.subscribers), { queue: CHANGES_QUEUE, batchSize: 10, leaseMs: 5 * 60_000 });
   const enqueuer = new GroupCommitEnqueuer(store, jobs, INBOX_QUEUE);
   inbox.start();

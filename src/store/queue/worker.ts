@@ -33,6 +33,11 @@ export interface WorkerOptions {
   leaseMs?: number;
   /** Longest sleep when nothing is due: the fallback for wakes missed across processes. */
   maxIdleMs?: number;
+  /**
+   * Wait this long after a wake before claiming, so jobs arriving together
+   * are processed in one batch (one commit) rather than one transaction each.
+   */
+  coalesceMs?: number;
 }
 
 export interface WorkerDeps {
@@ -58,6 +63,7 @@ export class Worker<P = unknown> {
   private reapWanted = true;
   private stopping = false;
   private timer: NodeJS.Timeout | undefined;
+  private coalescing: NodeJS.Timeout | undefined;
   private unsubscribe: (() => void) | undefined;
   private unregister: (() => void) | undefined;
   /** Set when claim, processing and completion share one transaction (transactional jobs on SQLite). */
@@ -83,13 +89,14 @@ export class Worker<P = unknown> {
 
   /** Resolves when nothing is due (used by the CLI and tests to drain a queue). */
   async drain(): Promise<void> {
-    this.kick();
+    this.kick(true);
     while (this.running) await this.running;
   }
 
   async stop(): Promise<void> {
     this.stopping = true;
     if (this.timer) clearTimeout(this.timer);
+    if (this.coalescing) clearTimeout(this.coalescing);
     this.unsubscribe?.();
     while (this.running) await this.running;
     this.unregister?.();
@@ -106,12 +113,22 @@ export class Worker<P = unknown> {
     return outcomes;
   }
 
-  private kick(): void {
+  private kick(now = false): void {
     if (this.stopping) return;
     this.wanted = true;
     if (this.running) return;
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
+    const coalesceMs = this.options.coalesceMs ?? 0;
+    if (!now && coalesceMs > 0) {
+      this.coalescing ??= setTimeout(() => {
+        this.coalescing = undefined;
+        this.kick(true);
+      }, coalesceMs);
+      return;
+    }
+    if (this.coalescing) clearTimeout(this.coalescing);
+    this.coalescing = undefined;
     this.running = this.loop().finally(() => {
       this.running = undefined;
       if (this.wanted && !this.stopping) this.kick();
