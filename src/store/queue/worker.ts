@@ -89,8 +89,10 @@ export class Worker<P = unknown> {
 
   /** Resolves when nothing is due (used by the CLI and tests to drain a queue). */
   async drain(): Promise<void> {
-    this.kick(true);
-    while (this.running) await this.running;
+    do {
+      this.kick(true);
+      while (this.running) await this.running;
+    } while ((this.wanted || this.coalescing) && !this.stopping);
   }
 
   async stop(): Promise<void> {
