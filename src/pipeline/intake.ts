@@ -6,7 +6,7 @@ import type { Signal } from '../domain/signal.js';
 import type { JobQueue } from '../store/queue/job-queue.js';
 import { PermanentJobError } from '../store/queue/worker.js';
 import type { Db } from '../store/store.js';
-import { attachSignals, type AttachResult } from './intake/attach-signals.js';
+import { attachSignalBatches, type AttachResult } from './intake/attach-signals.js';
 
 /** The inbox: raw alert requests, stored before the ack. */
 export const INBOX_QUEUE = 'alerts';
@@ -43,10 +43,15 @@ export interface IntakeResult extends AttachResult {
  *  4. publish: queue one IncidentChange per changed incident, in the same transaction
  */
 export async function intakeEvent(trx: Db, event: InboxEvent, deps: IntakeDeps): Promise<IntakeResult> {
-  const signals = normalize(event);
-  const attached = await attachSignals(trx, signals, deps.policy, deps.clock);
+  return intakeEvents(trx, [event], deps);
+}
+
+/** The same for a batch of inbox events, in order, written once (see attachSignalBatches). */
+export async function intakeEvents(trx: Db, events: InboxEvent[], deps: IntakeDeps): Promise<IntakeResult> {
+  const perEvent = events.map(normalize);
+  const attached = await attachSignalBatches(trx, perEvent, deps.policy, deps.clock);
   if (deps.jobs) await deps.jobs.enqueueIn(trx, CHANGES_QUEUE, attached.changes);
-  return { ...attached, signals };
+  return { ...attached, signals: perEvent.flat() };
 }
 
 /** Steps 1 and 2: the stored raw body → Signals. */

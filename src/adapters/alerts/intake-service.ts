@@ -4,7 +4,7 @@ import type { IncidentChange, IncidentSubscriber } from '../../domain/incident-c
 import type { IncidentPolicy } from '../../domain/incident.js';
 import type { IntakeMetrics } from '../../ops/intake-metrics.js';
 import type { Logger } from '../../ops/logger.js';
-import { CHANGES_QUEUE, INBOX_QUEUE, intakeEvent, type InboxEvent } from '../../pipeline/intake.js';
+import { CHANGES_QUEUE, INBOX_QUEUE, intakeEvent, intakeEvents, type InboxEvent, type IntakeResult } from '../../pipeline/intake.js';
 import { GroupCommitEnqueuer } from '../../store/queue/group-commit.js';
 import { JobQueue, type QueueOptions } from '../../store/queue/job-queue.js';
 import { createNotifier } from '../../store/queue/notifier.js';
@@ -42,16 +42,16 @@ export interface IntakeService {
  * no subscriber has nobody to deliver them to; the timeline keeps them).
  */
 export function inboxHandler(deps: Pick<IntakeServiceDeps, 'policy' | 'clock' | 'metrics'>, jobs: JobQueue, publish = true): JobHandler<InboxEvent> {
+  const afterCommit = (result: IntakeResult) => () => {
+    // After the commit only: a rolled-back attempt must not count, nor wake anyone.
+    for (const outcome of result.outcomes) deps.metrics?.signal(outcome.signal.source, outcome.result);
+    if (result.changes.length > 0) jobs.wake(CHANGES_QUEUE);
+  };
+  const intakeDeps = { policy: deps.policy, clock: deps.clock, jobs: publish ? jobs : undefined };
   return {
     mode: 'transactional',
-    async run(job, trx) {
-      const result = await intakeEvent(trx, job.payload, { policy: deps.policy, clock: deps.clock, jobs: publish ? jobs : undefined });
-      return () => {
-        // After the commit only: a rolled-back attempt must not count, nor wake anyone.
-        for (const outcome of result.outcomes) deps.metrics?.signal(outcome.signal.source, outcome.result);
-        if (result.changes.length > 0) jobs.wake(CHANGES_QUEUE);
-      };
-    },
+    run: async (job, trx) => afterCommit(await intakeEvent(trx, job.payload, intakeDeps)),
+    runBatch: async (batch, trx) => afterCommit(await intakeEvents(trx, batch.map((job) => job.payload), intakeDeps)),
   };
 }
 

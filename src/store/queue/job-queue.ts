@@ -225,6 +225,22 @@ export class JobQueue {
     if (Number(result.numUpdatedRows) !== 1) throw new LeaseLostError(job.id);
   }
 
+  /** Completes several jobs inside the caller's transaction; throws LeaseLostError (rolling it back) unless it held every lease. */
+  async completeManyIn(trx: Db, jobs: Job[], workerId: string): Promise<void> {
+    const now = this.clock.now();
+    for (let i = 0; i < jobs.length; i += 500) {
+      const slice = jobs.slice(i, i + 500);
+      const result = await trx
+        .updateTable('jobs')
+        .set({ state: 'completed', completed_at: now, updated_at: now, locked_by: null, locked_until: null })
+        .where('id', 'in', slice.map((job) => job.id))
+        .where('state', '=', 'active')
+        .where('locked_by', '=', workerId)
+        .executeTakeFirst();
+      if (Number(result.numUpdatedRows) !== slice.length) throw new LeaseLostError(slice[0]!.id);
+    }
+  }
+
   /** Completes several jobs in one transaction; returns the ids completed (a job whose lease was lost is left to its new owner). */
   async completeMany(jobs: Job[], workerId: string): Promise<Set<string>> {
     if (jobs.length === 0) return new Set();
