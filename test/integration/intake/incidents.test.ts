@@ -3,7 +3,7 @@ import { it } from 'node:test';
 import { manualClock } from '../../../src/domain/clock.js';
 import { DEFAULT_INCIDENT_POLICY, mttrMs, type IncidentPolicy } from '../../../src/domain/incident.js';
 import type { Signal } from '../../../src/domain/signal.js';
-import { attachSignals } from '../../../src/pipeline/intake/attach-signals.js';
+import { attachSignalBatches, attachSignals } from '../../../src/pipeline/intake/attach-signals.js';
 import { transitionIncident } from '../../../src/pipeline/intake/transition.js';
 import { IncidentRepo } from '../../../src/store/incident-repo.js';
 import type { Store } from '../../../src/store/store.js';
@@ -179,6 +179,34 @@ describeOnBackends('incidents from signals', (backend) => {
     assert.deepEqual([incident.acknowledgedAt! - incident.openedAt, incident.mitigatingAt! - incident.openedAt, mttrMs(incident)], [2 * MINUTE, 5 * MINUTE, 10 * MINUTE]);
     const timeline = await repo.timeline(incident.id);
     assert.deepEqual(timeline.slice(-3).map((e) => [e.kind, e.actor]), [['acknowledged', 'alice'], ['mitigating', 'bob'], ['resolved', 'bob']]);
+  });
+
+  it('gives a batch of jobs the same incidents and timeline as the jobs one by one', async () => {
+    const jobs: Signal[][] = [
+      [signal('a'), signal('b')],
+      [signal('a', { status: 'resolved' })],
+      [signal('b', { status: 'resolved' })],
+      [signal('a', { startsAt: Date.UTC(2026, 0, 1, 1) })],
+      [signal('a', { status: 'resolved' }), signal('c', { groupKey: 'g2' })],
+      [signal('a', { startsAt: Date.UTC(2026, 0, 1, 2) })],
+    ];
+    const policy = { ...DEFAULT_INCIDENT_POLICY, flapThreshold: 3 };
+    const one = await freshStore(backend);
+    const clockOne = manualClock();
+    for (const job of jobs) await one.writeTransaction((trx) => attachSignals(trx, job, policy, clockOne));
+    const batched = await freshStore(backend);
+    const result = await batched.writeTransaction((trx) => attachSignalBatches(trx, jobs, policy, manualClock()));
+    const snapshot = async (store: Store) => {
+      const repo = new IncidentRepo(store.db);
+      return Promise.all((await repo.list()).map(async (i) => ({
+        number: i.number, state: i.state, flapping: i.flapping, firing: i.alertsFiring, reopened: i.reopenedCount,
+        timeline: (await repo.timeline(i.id)).map((e) => `${e.kind}:${e.fingerprint ?? ''}`),
+      })));
+    };
+    const expected = await snapshot(one);
+    assert.deepEqual(await snapshot(batched), expected);
+    assert.ok(expected[1]!.timeline.includes('flapping_started:'), 'the sequence flaps');
+    assert.equal(result.changes.length, 2, 'one change per incident for the batch');
   });
 
   it('keeps one incident per group when many workers process its alerts at once', async () => {
