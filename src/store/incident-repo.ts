@@ -20,6 +20,27 @@ export class IncidentRepo {
       .executeTakeFirst();
   }
 
+  /** The latest row of each of these alerts, keyed `source NUL fingerprint` (one query per 200 alerts). */
+  async latestAlerts(keys: Array<{ source: string; fingerprint: string }>): Promise<Map<string, IncidentAlertsTable>> {
+    const byKey = new Map<string, IncidentAlertsTable>();
+    const fingerprints = [...new Set(keys.map((key) => key.fingerprint))];
+    const sources = new Set(keys.map((key) => key.source));
+    for (let i = 0; i < fingerprints.length; i += 200) {
+      const rows = await this.db
+        .selectFrom('incident_alerts')
+        .selectAll()
+        .where('source', 'in', [...sources])
+        .where('fingerprint', 'in', fingerprints.slice(i, i + 200))
+        .execute();
+      for (const row of rows) {
+        const key = `${row.source}\u0000${row.fingerprint}`;
+        const current = byKey.get(key);
+        if (!current || Number(row.last_seen_at) > Number(current.last_seen_at)) byKey.set(key, row);
+      }
+    }
+    return byKey;
+  }
+
   row(id: string): Promise<IncidentsTable | undefined> {
     return this.db.selectFrom('incidents').selectAll().where('id', '=', id).executeTakeFirst();
   }

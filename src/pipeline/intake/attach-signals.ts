@@ -105,10 +105,20 @@ export async function attachSignalBatches(trx: Db, jobs: Signal[][], policy: Inc
     record(w, 'reopened', at, { by: signal.alertname ?? signal.summary }, signal.fingerprint);
   };
 
+  // Every alert the batch mentions, read in one query; kept current as the batch writes them.
+  const alerts = await repo.latestAlerts(jobs.flat().map((signal) => ({ source: signal.source, fingerprint: signal.fingerprint })));
+  const alertKey = (source: string, fingerprint: string) => `${source}\u0000${fingerprint}`;
+  const updateAlert = async (row: IncidentAlertsTable, patch: Partial<IncidentAlertsTable>) => {
+    await repo.updateAlert(row, patch);
+    alerts.set(alertKey(row.source, row.fingerprint), { ...row, ...patch });
+  };
+  // The incident each group resolved to in this batch: later alerts of the group join it without a query.
+  const groups = new Map<string, string>();
+
   for (const signals of jobs) {
     for (const signal of signals) {
       const now = clock.now();
-      const previous = await repo.latestAlert(signal.source, signal.fingerprint);
+      const previous = alerts.get(alertKey(signal.source, signal.fingerprint));
       const owner = previous ? await load(previous.incident_id) : undefined;
       const continuing = previous && owner && (owner.row.state !== 'resolved' || (owner.row.resolved_at ?? 0) >= now - policy.windowMs);
 
@@ -116,15 +126,14 @@ export async function attachSignalBatches(trx: Db, jobs: Signal[][], policy: Inc
         const w = owner;
         w.row.last_signal_at = Math.max(w.row.last_signal_at, now);
         w.touched = true;
-        const key = { incident_id: previous.incident_id, source: previous.source, fingerprint: previous.fingerprint };
         const seen = { last_seen_at: now, seen_count: previous.seen_count + 1 };
         if (previous.status === signal.status) {
-          await repo.updateAlert(key, seen);
+          await updateAlert(previous, seen);
           outcomes.push(outcome(signal, 'duplicate', w));
           continue;
         }
         if (signal.status === 'resolved') {
-          await repo.updateAlert(key, { ...seen, status: 'resolved', ends_at: signal.endsAt ?? now, last_change_at: now, state_changes: previous.state_changes + 1, signal: JSON.stringify(signal) });
+          await updateAlert(previous, { ...seen, status: 'resolved', ends_at: signal.endsAt ?? now, last_change_at: now, state_changes: previous.state_changes + 1, signal: JSON.stringify(signal) });
           w.row.alerts_firing = Math.max(0, w.row.alerts_firing - 1);
           w.stateChanges += 1;
           w.signals.push(signal);
@@ -133,11 +142,11 @@ export async function attachSignalBatches(trx: Db, jobs: Signal[][], policy: Inc
           continue;
         }
         if (isStaleRefire(previous.starts_at, signal)) {
-          await repo.updateAlert(key, seen);
+          await updateAlert(previous, seen);
           outcomes.push(outcome(signal, 'stale', w));
           continue;
         }
-        await repo.updateAlert(key, {
+        await updateAlert(previous, {
           ...seen, status: 'firing', starts_at: signal.startsAt ?? now, ends_at: null, last_change_at: now,
           state_changes: previous.state_changes + 1, signal: JSON.stringify(signal), severity: signal.severity, summary: signal.summary,
         });
@@ -158,7 +167,8 @@ export async function attachSignalBatches(trx: Db, jobs: Signal[][], policy: Inc
       }
 
       const group = groupFor(signal, policy);
-      const candidate = await repo.groupCandidate(group.key, group.mode, now - policy.windowMs);
+      const known = groups.get(group.key);
+      const candidate = known ? working.get(known)!.row : await repo.groupCandidate(group.key, group.mode, now - policy.windowMs);
       let w: Working;
       let result: SignalResult;
       if (candidate) {
@@ -213,6 +223,8 @@ export async function attachSignalBatches(trx: Db, jobs: Signal[][], policy: Inc
         state_changes: 0,
       };
       await repo.upsertAlert(alertRow);
+      alerts.set(alertKey(signal.source, signal.fingerprint), alertRow);
+      groups.set(group.key, w.row.id);
       w.row.alerts_total += 1;
       w.row.alerts_firing += 1;
       w.signals.push(signal);
