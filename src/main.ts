@@ -1,15 +1,18 @@
 import { startGitHubFromConfig } from './adapters/github/from-config.js';
 import type { GitHubService } from './adapters/github/mount.js';
+import { mountAlertRoutes, type InboxAppend } from './adapters/alerts/http-routes.js';
+import { startIntake, type IntakeService } from './adapters/alerts/intake-service.js';
 import type { Config } from './config/config.js';
 import { describeFeatures } from './config/features.js';
-import { isPitcrewError } from './domain/errors.js';
 import { systemClock, type Clock } from './domain/clock.js';
+import type { IncidentSubscriber } from './domain/incident-change.js';
 import { mountHealthRoutes, type ReadinessCheck } from './http/health-routes.js';
 import { HttpServer } from './http/server.js';
 import { startChroma, type ChromaService } from './knowledge/chroma/chroma-service.js';
 import { createEmbeddingModel } from './knowledge/embeddings/create-embeddings.js';
-import { openKnowledge, type Knowledge } from './knowledge/knowledge.js';
+import { startKnowledge, type KnowledgeService } from './knowledge/knowledge-service.js';
 import type { Logger } from './ops/logger.js';
+import { createIntakeMetrics, registerQueueGauges } from './ops/intake-metrics.js';
 import { createMetrics } from './ops/metrics.js';
 import { openStore, type Store } from './store/store.js';
 
@@ -22,9 +25,9 @@ export interface RunningService {
   store: Store;
   chroma: ChromaService;
   /** Runbooks, incident and CI-failure memory, and the Retriever over them (pipeline stage 2). */
-  knowledge: Knowledge;
-  /** Resolves when the startup runbook index run has finished (or failed; it is logged). */
-  runbooksIndexed: Promise<void>;
+  knowledge: KnowledgeService;
+  /** Alert inbox, queue and workers (pipeline stage 1). */
+  intake: IntakeService;
   /** The GitHub App and its Forge; null when GitHub is not configured. */
   github: GitHubService | null;
   /** Stop accepting, finish in-flight work, close the store, stop Chroma. */
@@ -33,6 +36,8 @@ export interface RunningService {
 
 export interface ServiceDeps {
   clock?: Clock;
+  /** Receivers of incident changes (Slack threads, planning); delivered at least once from the outbox. */
+  subscribers?: IncidentSubscriber[];
 }
 
 export async function startService(config: Config, log: Logger, deps: ServiceDeps = {}): Promise<RunningService> {
@@ -41,14 +46,20 @@ export async function startService(config: Config, log: Logger, deps: ServiceDep
   const http = new HttpServer(log, metrics);
   const checks: ReadinessCheck[] = [];
   const stops: Array<() => Promise<void>> = [];
+  // Shutdown: stop accepting and let in-flight requests (acks) commit first,
+  // then stop the parts in reverse order of start (workers drain their jobs).
   const stopAll = async () => {
+    await http.close().catch((error: Error) => log.error({ err: error.message }, 'error while closing http'));
     for (const stop of stops.reverse()) await stop().catch((error: Error) => log.error({ err: error.message }, 'error while stopping'));
   };
 
   // 1. Health first, so probes see "starting" rather than a refused connection.
+  // Alert routes answer 503 (senders retry) until the inbox is ready.
   mountHealthRoutes(http, metrics, () => checks);
+  const intakeMetrics = createIntakeMetrics(metrics);
+  let inbox: InboxAppend | undefined;
+  mountAlertRoutes(http, { inbox: () => inbox, token: config.alerts.token, pagerDutySecret: config.alerts.pagerDutySecret, metrics: intakeMetrics, log, clock });
   const port = await http.listen(config.port, config.host);
-  stops.push(() => http.close());
   log.info({ port, host: config.host }, 'http server listening');
 
   try {
@@ -56,30 +67,29 @@ export async function startService(config: Config, log: Logger, deps: ServiceDep
     const [store, chroma] = await bothOrStop(openStore(config.store), startChroma(config.chroma, log), stops);
     log.info({ store: store.description }, 'store ready');
 
-    // 3. Knowledge: collections open now; runbooks index in the background, so
-    // readiness does not wait on embedding. Retrieval waits (bounded) for the first run.
-    const knowledge = await openKnowledge({
+    // 3. Knowledge opens in the background (and keeps retrying while Chroma is
+    // down): intake must ack alerts even when the vector store is unreachable.
+    const knowledge = startKnowledge({
       chromaUrl: chroma.url,
       embedding: createEmbeddingModel(config.knowledge.embeddings),
       runbookDirs: config.knowledge.runbookDirs,
       minEvidence: config.knowledge.minEvidence,
       log,
       clock,
-    });
-    log.info({ embeddingModel: knowledge.embeddingModel, dirs: config.knowledge.runbookDirs }, 'knowledge ready; indexing runbooks');
-    const runbooksIndexed = knowledge.indexRunbooks().then(
-      () => undefined,
-      (error: Error) => (isPitcrewError(error, 'input_invalid')
-        ? log.warn({ err: error.message }, 'no runbooks indexed')
-        : log.error({ err: error.message }, 'runbook indexing failed; retrieval uses what is indexed')),
-    );
-    stops.push(() => runbooksIndexed);
+    }, log);
+    stops.push(() => knowledge.stop());
 
-    // 4. GitHub: webhooks and the Forge when configured, else the app setup page.
+    // 4. Intake: inbox and outbox workers; from here on alerts are acked.
+    const intake = await startIntake({ store, storeConfig: config.store, clock, log, metrics: intakeMetrics, policy: config.incidents, queue: config.queue, subscribers: deps.subscribers ?? [] });
+    stops.push(() => intake.stop());
+    registerQueueGauges(metrics, intake.jobs, () => clock.now());
+    inbox = intake.append;
+
+    // 5. GitHub: webhooks and the Forge when configured, else the app setup page.
     const github = await startGitHubFromConfig(config, http, log, port);
     if (github) stops.push(() => github.stop());
 
-    // Ready from here on: everything above is up (runbook indexing goes on in the background).
+    // Ready from here on (knowledge may still be opening; readiness reports Chroma).
     checks.push(
       { name: 'store', ready: () => store.ping().then(() => true, () => false) },
       { name: 'chroma', ready: () => chroma.ready() },
@@ -90,7 +100,7 @@ export async function startService(config: Config, log: Logger, deps: ServiceDep
     }
     if (!config.alerts.token) log.warn('PITCREW_ALERT_TOKEN is not set: alert endpoints accept requests from loopback only');
 
-    return { port, store, chroma, knowledge, runbooksIndexed, github, stop: stopAll };
+    return { port, store, chroma, knowledge, intake, github, stop: stopAll };
   } catch (error) {
     await stopAll();
     throw error;

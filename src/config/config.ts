@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import { PitcrewError } from '../domain/errors.js';
+import type { IncidentPolicy } from '../domain/incident.js';
 import { Env, type EnvName } from './env.js';
 import { ENV_DOCS } from './env-docs.js';
 
@@ -69,6 +70,10 @@ export interface Config {
   llm: LlmConfig | null;
   planning: PlanningConfig;
   alerts: { token?: string; pagerDutySecret?: string };
+  /** How alerts are grouped into incidents and when they flap. */
+  incidents: IncidentPolicy;
+  /** The durable intake queue. */
+  queue: { maxAttempts: number };
   /** The validated environment, for components that own variables of their own. */
   env: Env;
 }
@@ -115,6 +120,13 @@ export function loadConfig(raw: RawEnv, cwd = process.cwd()): Config {
     llm: llmConfig(env, problems),
     planning: planningConfig(env, problems, cwd),
     alerts: { token: env.PITCREW_ALERT_TOKEN, pagerDutySecret: env.PAGERDUTY_WEBHOOK_SECRET },
+    incidents: {
+      groupBy: env.PITCREW_INCIDENT_GROUP_BY ?? null,
+      windowMs: env.PITCREW_INCIDENT_WINDOW,
+      flapThreshold: env.PITCREW_FLAP_THRESHOLD,
+      flapWindowMs: env.PITCREW_FLAP_WINDOW,
+    },
+    queue: { maxAttempts: env.PITCREW_QUEUE_MAX_ATTEMPTS },
     env,
   };
   if (problems.length > 0) throw new ConfigError(problems);

@@ -34,6 +34,26 @@ const databaseUrl = z.string().refine((value) => /^(postgres(ql)?:\/\/.+|sqlite:
   error: 'is not a database URL',
 });
 
+/** `90s`, `30m`, `1h`, `1h30m`, `2d` → milliseconds. */
+const DURATION_UNITS: Record<string, number> = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+const duration = z
+  .string()
+  .trim()
+  .regex(/^(\d+(ms|s|m|h|d))+$/, { error: 'is not a duration such as 90s, 30m, 1h or 1h30m' })
+  .transform((value) => [...value.matchAll(/(\d+)(ms|s|m|h|d)/g)].reduce((total, [, n, unit]) => total + Number(n) * DURATION_UNITS[unit!]!, 0))
+  .refine((ms) => ms > 0, { error: 'must be longer than zero' });
+
+/** `alertname, service` → ['alertname', 'service']. */
+const labelList = z
+  .string()
+  .transform((value) => value.split(',').map((label) => label.trim()).filter(Boolean))
+  .refine((labels) => labels.length > 0 && labels.every((label) => /^[A-Za-z_][A-Za-z0-9_]*$/.test(label)), {
+    error: 'is not a comma-separated list of label names (letters, digits, underscores)',
+  });
+
+const positiveInt = (min: number, max: number) =>
+  z.coerce.number({ error: 'is not a number' }).int({ error: 'is not a whole number' }).min(min, { error: `must be at least ${min}` }).max(max, { error: `must be at most ${max}` });
+
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export const LLM_PROVIDERS = ['none', 'openai', 'anthropic'] as const;
 export const EMBEDDING_PROVIDERS = ['hashed', 'openai'] as const;
@@ -89,6 +109,12 @@ export const Env = z.object({
   // alerts
   PITCREW_ALERT_TOKEN: optional(z.string().min(16, { error: 'must be at least 16 characters' })),
   PAGERDUTY_WEBHOOK_SECRET: optional(z.string()),
+  // incidents and the intake queue
+  PITCREW_INCIDENT_GROUP_BY: optional(labelList),
+  PITCREW_INCIDENT_WINDOW: withDefault(duration, 30 * 60_000),
+  PITCREW_FLAP_THRESHOLD: withDefault(positiveInt(2, 1_000), 4),
+  PITCREW_FLAP_WINDOW: withDefault(duration, 30 * 60_000),
+  PITCREW_QUEUE_MAX_ATTEMPTS: withDefault(positiveInt(1, 100), 10),
 });
 export type Env = z.output<typeof Env>;
 export type EnvName = keyof z.input<typeof Env>;

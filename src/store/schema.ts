@@ -71,9 +71,89 @@ export interface CiConfirmedDiagnosesTable {
   created_at: number;
 }
 
+/** A durable job (ADR 0006): inbox events and incident-change notifications. */
+export interface JobsTable {
+  id: string;
+  queue: string;
+  /** JSON-encoded payload. */
+  payload: string;
+  state: 'pending' | 'active' | 'completed' | 'dead';
+  attempts: number;
+  max_attempts: number;
+  run_after: number;
+  locked_by: string | null;
+  locked_until: number | null;
+  last_error: string | null;
+  /** Enqueue order: epoch microseconds, strictly increasing within a process. */
+  seq: number;
+  created_at: number;
+  updated_at: number;
+  completed_at: number | null;
+}
+
+export interface IncidentsTable {
+  id: string;
+  /** Human handle: `pitcrew incident 12`. */
+  number: number;
+  group_key: string;
+  title: string;
+  severity: string;
+  service: string | null;
+  source: string;
+  state: 'open' | 'acknowledged' | 'mitigating' | 'resolved';
+  opened_at: number;
+  acknowledged_at: number | null;
+  mitigating_at: number | null;
+  resolved_at: number | null;
+  reopened_count: number;
+  last_signal_at: number;
+  flapping: number;
+  flapping_since: number | null;
+  alerts_total: number;
+  alerts_firing: number;
+  /** The seq of the incident's last timeline event. */
+  event_seq: number;
+  updated_at: number;
+}
+
+/** One alert (by source and fingerprint) of one incident: the dedupe state. */
+export interface IncidentAlertsTable {
+  incident_id: string;
+  source: string;
+  fingerprint: string;
+  status: 'firing' | 'resolved';
+  alertname: string | null;
+  severity: string;
+  summary: string;
+  /** JSON: the latest Signal for this alert. */
+  signal: string;
+  starts_at: number | null;
+  ends_at: number | null;
+  first_seen_at: number;
+  last_seen_at: number;
+  last_change_at: number;
+  seen_count: number;
+  state_changes: number;
+}
+
+export interface IncidentEventsTable {
+  incident_id: string;
+  seq: number;
+  at: number;
+  kind: string;
+  actor: string;
+  fingerprint: string | null;
+  /** JSON object. */
+  detail: string;
+}
+
 export interface Database {
   settings: SettingsTable;
   plan_decisions: PlanDecisionsTable;
   ci_failure_history: CiFailureHistoryTable;
   ci_confirmed_diagnoses: CiConfirmedDiagnosesTable;
+  jobs: JobsTable;
+  incidents: IncidentsTable;
+  incident_alerts: IncidentAlertsTable;
+  incident_events: IncidentEventsTable;
 }

@@ -63,7 +63,9 @@ function openSqlite(file: string, busyTimeoutMs: number): Store {
   // NORMAL in WAL mode survives a process crash (kill -9): committed pages are in the WAL file.
   database.pragma('synchronous = NORMAL');
   database.pragma('foreign_keys = ON');
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
+  // 64 MB of page cache (default 2 MB): the inbox and incident indexes stay in memory under load.
+  database.pragma('cache_size = -65536');
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(database) }) });
   return {
     db,
     dialect: 'sqlite',
@@ -85,6 +87,33 @@ function openSqlite(file: string, busyTimeoutMs: number): Store {
     },
     close: () => db.destroy(),
   };
+}
+
+/**
+ * Kysely prepares every query it runs; parsing the same SQL again costs more
+ * than running it. better-sqlite3 statements are reusable (Kysely runs one at a
+ * time per connection), so keep the most recent ones.
+ */
+function withStatementCache(database: BetterSqlite3.Database, size = 256): BetterSqlite3.Database {
+  const cache = new Map<string, BetterSqlite3.Statement>();
+  const prepare = (source: string): BetterSqlite3.Statement => {
+    let statement = cache.get(source);
+    if (statement) {
+      cache.delete(source);
+    } else {
+      statement = database.prepare(source);
+      if (cache.size >= size) cache.delete(cache.keys().next().value!);
+    }
+    cache.set(source, statement);
+    return statement;
+  };
+  return new Proxy(database, {
+    get(target, property) {
+      if (property === 'prepare') return prepare;
+      const value = Reflect.get(target, property, target) as unknown;
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
 }
 
 /** int8 (bigint) columns hold epoch milliseconds, which fit in a JS number. */
@@ -124,17 +153,15 @@ async function serializableWithRetry<T>(db: Db, fn: (trx: Db) => Promise<T>): Pr
 }
 
 /**
- * On Postgres the migration tables are pinned to the connection's current
- * schema. Without that, Kysely looks for its tables in every schema of the
- * database and, finding another app's (or another test schema's)
- * kysely_migration_lock, skips creating its own and then fails on it.
+ * On Postgres the migrator is pinned to the connection's current schema:
+ * otherwise it finds its bookkeeping tables in *any* schema of the database
+ * (another pitcrew's, a parallel test's) and then fails to use them in ours.
  */
 async function migratorFor(store: Store): Promise<Migrator> {
   const provider = { getMigrations: async () => migrations };
   if (store.dialect !== 'postgres') return new Migrator({ db: store.db, provider });
   const { rows } = await sql<{ schema: string }>`select current_schema() as schema`.execute(store.db);
-  const schema = rows[0]?.schema;
-  return new Migrator({ db: store.db, provider, ...(schema ? { migrationTableSchema: schema } : {}) });
+  return new Migrator({ db: store.db, provider, migrationTableSchema: rows[0]?.schema ?? 'public' });
 }
 
 /**
@@ -148,7 +175,10 @@ export async function migrateToLatest(store: Store): Promise<string[]> {
     const { error, results } = await migrator.migrateToLatest();
     if (!error) return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
     const busy = /SQLITE_BUSY|database is locked/i.test(String((error as Error).message ?? error));
-    if (busy && attempt < 10) {
+    // Kysely's migrator introspects every schema of the database; DDL running
+    // elsewhere at that moment (another schema being dropped) makes it fail. Transient.
+    const concurrentDdl = (error as { code?: string }).code === '3F000' || /schema "[^"]+" does not exist/.test(String((error as Error).message));
+    if ((busy || concurrentDdl) && attempt < 10) {
       await new Promise((resolve) => setTimeout(resolve, 50 * attempt));
       continue;
     }

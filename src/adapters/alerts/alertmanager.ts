@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod/v4';
 import { normalizeSeverity, serviceFromLabels, type Signal, type SignalLink } from '../../domain/signal.js';
+import { firstIssue } from './json-body.js';
+import type { AlertSource } from './source.js';
 
 /**
  * Alertmanager webhook v4 → Signals. Only the fields pitcrew uses are parsed;
@@ -47,11 +49,19 @@ export function labelsFingerprint(labels: Record<string, string>): string {
 
 const RUNBOOK_ANNOTATIONS = ['runbook_url', 'runbook', 'playbook'];
 
-export function alertmanagerAlertToSignal(alert: AlertmanagerAlert, context: { groupKey?: string; source?: Signal['source'] } = {}): Signal {
+export interface AlertContext {
+  groupKey?: string;
+  source?: Signal['source'];
+  /** Alertmanager's (or Grafana's) own UI, for a link back. */
+  externalURL?: string;
+}
+
+export function alertmanagerAlertToSignal(alert: AlertmanagerAlert, context: AlertContext = {}): Signal {
   const { labels, annotations } = alert;
   const links: SignalLink[] = [];
   if (alert.generatorURL) links.push({ title: 'source', url: alert.generatorURL });
   for (const key of RUNBOOK_ANNOTATIONS) if (annotations[key]) links.push({ title: 'runbook', url: annotations[key] });
+  if (context.externalURL) links.push({ title: context.source === 'grafana' ? 'grafana' : 'alertmanager', url: context.externalURL });
   const alertname = labels.alertname;
   return {
     source: context.source ?? 'alertmanager',
@@ -72,5 +82,14 @@ export function alertmanagerAlertToSignal(alert: AlertmanagerAlert, context: { g
 }
 
 export function alertmanagerWebhookToSignals(body: AlertmanagerWebhook): Signal[] {
-  return body.alerts.map((alert) => alertmanagerAlertToSignal(alert, { groupKey: body.groupKey }));
+  return body.alerts.map((alert) => alertmanagerAlertToSignal(alert, { groupKey: body.groupKey, externalURL: body.externalURL }));
 }
+
+export const alertmanagerSource: AlertSource = {
+  name: 'alertmanager',
+  validate(body) {
+    const parsed = AlertmanagerWebhook.safeParse(body);
+    return parsed.success ? { ok: true, alerts: parsed.data.alerts.length } : { ok: false, ...firstIssue(parsed.error) };
+  },
+  toSignals: (body) => alertmanagerWebhookToSignals(AlertmanagerWebhook.parse(body)),
+};

@@ -5,6 +5,7 @@ import { readEnvironment } from '../../config/read-environment.js';
 import { runCheck, type CheckResult } from '../../ops/doctor/check.js';
 import { chromaCheck } from '../../ops/doctor/chroma-check.js';
 import { credentialChecks } from '../../ops/doctor/credential-checks.js';
+import { inboxCheck } from '../../ops/doctor/inbox-check.js';
 import { storeCheck } from '../../ops/doctor/store-check.js';
 import { color, mark, printJson } from '../output.js';
 import { EXIT, runAction } from '../run-action.js';
@@ -25,7 +26,7 @@ Exit code 0 when everything that is on works, 1 when a check fails, 2 when the c
         else console.log(`${mark.fail} config\n${error.problems.map((p) => `    ${p.variable}: ${p.message}`).join('\n')}`);
         return EXIT.config;
       }
-      const checks = [storeCheck(config.store), chromaCheck(config.chroma), ...credentialChecks(config)];
+      const checks = [storeCheck(config.store), inboxCheck(config.store), chromaCheck(config.chroma), ...credentialChecks(config)];
       const results: Array<{ name: string } & CheckResult> = [{ name: 'config', status: 'ok', detail: 'all variables valid' }];
       for (const check of checks) {
         if (!options.json) process.stdout.write(color.dim(`… ${check.name}\r`));

@@ -1,5 +1,7 @@
 import type { Migration } from 'kysely';
 import * as m0001 from './0001-settings.js';
+import * as m0010 from './0010-jobs.js';
+import * as m0011 from './0011-incidents.js';
 import * as m0030 from './0030-ci-failure-history.js';
 import * as m0031 from './0031-ci-confirmed-diagnoses.js';
 import * as m0040 from './0040-plan-decisions.js';
@@ -12,6 +14,8 @@ import * as m0040 from './0040-plan-decisions.js';
  */
 export const migrations: Record<string, Migration> = {
   '0001-settings': m0001,
+  '0010-jobs': m0010,
+  '0011-incidents': m0011,
   '0030-ci-failure-history': m0030,
   '0031-ci-confirmed-diagnoses': m0031,
   '0040-plan-decisions': m0040,
