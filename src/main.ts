@@ -1,6 +1,7 @@
 import { startGitHubFromConfig } from './adapters/github/from-config.js';
 import type { GitHubService } from './adapters/github/mount.js';
 import { mountAlertRoutes, type InboxAppend } from './adapters/alerts/http-routes.js';
+import { logChat } from './adapters/chat/log-chat.js';
 import { startIntake, type IntakeService } from './adapters/alerts/intake-service.js';
 import type { Config } from './config/config.js';
 import { describeFeatures } from './config/features.js';
@@ -14,6 +15,8 @@ import { startKnowledge, type KnowledgeService } from './knowledge/knowledge-ser
 import type { Logger } from './ops/logger.js';
 import { createIntakeMetrics, registerQueueGauges } from './ops/intake-metrics.js';
 import { createMetrics } from './ops/metrics.js';
+import type { Chat } from './pipeline/ports/chat.js';
+import { responderFromConfig, type Responder } from './pipeline/respond-from-config.js';
 import { openStore, type Store } from './store/store.js';
 
 /**
@@ -30,14 +33,18 @@ export interface RunningService {
   intake: IntakeService;
   /** The GitHub App and its Forge; null when GitHub is not configured. */
   github: GitHubService | null;
+  /** Retrieve → plan → propose for incidents (also what chat calls to propose on request). */
+  responder: Responder;
   /** Stop accepting, finish in-flight work, close the store, stop Chroma. */
   stop(): Promise<void>;
 }
 
 export interface ServiceDeps {
   clock?: Clock;
-  /** Receivers of incident changes (Slack threads, planning); delivered at least once from the outbox. */
+  /** More receivers of incident changes (the responder is always one); delivered at least once from the outbox. */
   subscribers?: IncidentSubscriber[];
+  /** The chat the responder posts to (default: Slack when configured, else the log). */
+  chat?: Chat;
 }
 
 export async function startService(config: Config, log: Logger, deps: ServiceDeps = {}): Promise<RunningService> {
@@ -79,15 +86,20 @@ export async function startService(config: Config, log: Logger, deps: ServiceDep
     }, log);
     stops.push(() => knowledge.stop());
 
-    // 4. Intake: inbox and outbox workers; from here on alerts are acked.
-    const intake = await startIntake({ store, storeConfig: config.store, clock, log, metrics: intakeMetrics, policy: config.incidents, queue: config.queue, subscribers: deps.subscribers ?? [] });
+    // 4. GitHub: webhooks and the Forge when configured, else the app setup page.
+    const github = await startGitHubFromConfig(config, http, log, port);
+    if (github) stops.push(() => github.stop());
+
+    // 5. Respond to incidents: show them in chat, retrieve, plan, propose (stages 2–4).
+    const chat = deps.chat ?? logChat(log);
+    const responder = responderFromConfig({ config, store, knowledge, chat, forge: github?.forge ?? null, clock, log });
+
+    // 6. Intake: inbox and outbox workers; from here on alerts are acked.
+    const subscribers = [responder, ...(deps.subscribers ?? [])];
+    const intake = await startIntake({ store, storeConfig: config.store, clock, log, metrics: intakeMetrics, policy: config.incidents, queue: config.queue, subscribers });
     stops.push(() => intake.stop());
     registerQueueGauges(metrics, intake.jobs, () => clock.now());
     inbox = intake.append;
-
-    // 5. GitHub: webhooks and the Forge when configured, else the app setup page.
-    const github = await startGitHubFromConfig(config, http, log, port);
-    if (github) stops.push(() => github.stop());
 
     // Ready from here on (knowledge may still be opening; readiness reports Chroma).
     checks.push(
@@ -100,7 +112,7 @@ export async function startService(config: Config, log: Logger, deps: ServiceDep
     }
     if (!config.alerts.token) log.warn('PITCREW_ALERT_TOKEN is not set: alert endpoints accept requests from loopback only');
 
-    return { port, store, chroma, knowledge, intake, github, stop: stopAll };
+    return { port, store, chroma, knowledge, intake, github, responder, stop: stopAll };
   } catch (error) {
     await stopAll();
     throw error;

@@ -255,6 +255,13 @@ export const ENV_DOCS: Record<EnvName, EnvDoc> = {
     fix: 'Set PITCREW_POLICY_FILE to a readable YAML file (see docs/policy.example.yml).',
     example: './pitcrew.policy.yml',
   },
+  PITCREW_AUTO_PROPOSE: {
+    group: 'planning',
+    help: 'Open the fix PR as soon as a plan has actions (GitHub on). When false, a person asks for it (Slack button or /pitcrew propose). Nothing runs before approval and merge either way.',
+    fix: 'Set PITCREW_AUTO_PROPOSE to true or false.',
+    example: 'true',
+    default: 'true',
+  },
   PITCREW_REDACT_PATTERNS: {
     group: 'planning',
     help: 'Extra redaction patterns, as a JSON array of regular expressions (with a capture group, only group 1 is redacted).',

@@ -105,6 +105,7 @@ export const Env = z.object({
   PITCREW_LLM_MAX_TOKENS: withDefault(z.coerce.number({ error: 'is not a number' }).int({ error: 'is not a whole number' }).min(1000, { error: 'must be at least 1000' }), 40_000),
   // planning
   PITCREW_POLICY_FILE: optional(z.string()),
+  PITCREW_AUTO_PROPOSE: withDefault(boolean, true),
   PITCREW_REDACT_PATTERNS: optional(z.string()),
   // alerts
   PITCREW_ALERT_TOKEN: optional(z.string().min(16, { error: 'must be at least 16 characters' })),

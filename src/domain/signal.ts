@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { z } from 'zod/v4';
 
 /**
@@ -61,4 +62,21 @@ export const SERVICE_LABELS = ['service', 'app', 'app_kubernetes_io_name', 'job'
 export function serviceFromLabels(labels: Record<string, string>): string | undefined {
   for (const key of SERVICE_LABELS) if (labels[key]) return labels[key];
   return undefined;
+}
+
+/** Free text becomes a generic Signal; a single identifier is also taken as the alert name. */
+export function signalFromText(text: string): Signal {
+  const trimmed = text.trim();
+  const alertname = /^[A-Za-z][A-Za-z0-9_:.-]*$/.test(trimmed) ? trimmed : undefined;
+  return {
+    source: 'generic',
+    fingerprint: createHash('sha256').update(trimmed).digest('hex').slice(0, 16),
+    status: 'firing',
+    alertname,
+    severity: 'unknown',
+    labels: alertname ? { alertname } : {},
+    annotations: { summary: trimmed },
+    summary: trimmed,
+    links: [],
+  };
 }

@@ -7,12 +7,14 @@ import type { CiFailureCandidate, IncidentCandidate, MatchedBy, PlanningContextI
  *
  * The planner wants one 0..1 score per candidate that means "how sure are we
  * this is the right runbook". Retrieval ranks by fused reciprocal-rank scores,
- * which only order; the 0..1 meaning comes from how the runbook was found:
+ * which only order; the 0..1 meaning comes from how the top runbook was found:
  *  - named after the alert (exact route): 0.9;
  *  - its text names the alert (mention route): 0.7;
  *  - found by content: the abstention rule's evidence (IDF-weighted share of
- *    the alert's words the top runbook covers), scaled down for lower ranks
- *    by their fused score relative to the top.
+ *    the alert's words it covers).
+ * The others keep retrieval's order: the top's score scaled by their fused
+ * score relative to the top's, and discounted when the top was found by
+ * name and they were not (a name match is decisive; content near-ties are not).
  */
 const MAX_RUNBOOKS = 3;
 const MAX_MEMORY = 3;
@@ -25,7 +27,7 @@ export function toPlanningContext(signal: Signal, retrieval: RetrievalResult, in
   return {
     signal,
     ...(incidentId ? { incidentId } : {}),
-    runbooks: retrieval.runbooks.slice(0, MAX_RUNBOOKS).map((hit) => runbookCandidate(hit, signal, top, retrieval.evidence.score)),
+    runbooks: retrieval.runbooks.slice(0, MAX_RUNBOOKS).map((hit) => runbookCandidate(hit, signal, top, topScore(top, retrieval.evidence.score))),
     similarIncidents: retrieval.incidents.slice(0, MAX_MEMORY).map(incidentCandidate),
     ciFailures: retrieval.ciFailures.slice(0, MAX_MEMORY).map(ciFailureCandidate),
     retrieval: {
@@ -37,7 +39,7 @@ export function toPlanningContext(signal: Signal, retrieval: RetrievalResult, in
   };
 }
 
-function runbookCandidate(hit: RunbookHit, signal: Signal, top: RunbookHit | undefined, evidence: number): RunbookCandidate {
+function runbookCandidate(hit: RunbookHit, signal: Signal, top: RunbookHit | undefined, scoreOfTop: number): RunbookCandidate {
   return {
     id: `${hit.path}#L${hit.passage.line}`,
     path: hit.path,
@@ -51,17 +53,28 @@ function runbookCandidate(hit: RunbookHit, signal: Signal, top: RunbookHit | und
     ...(hit.rollback ? { rollback: hit.rollback } : {}),
     ...(hit.verifyMinutes ? { verifyMinutes: hit.verifyMinutes } : {}),
     ...(hit.risk ? { risk: hit.risk } : {}),
-    score: candidateScore(hit, top, evidence),
+    score: candidateScore(hit, top, scoreOfTop),
     matchedBy: matchedBy(hit, signal),
     reason: hit.matches.map((match) => `${match.route}: ${match.reason}`).join('; '),
   };
 }
 
-function candidateScore(hit: RunbookHit, top: RunbookHit | undefined, evidence: number): number {
-  if (hit.route === 'exact') return EXACT_SCORE;
-  if (hit.route === 'mention') return MENTION_SCORE;
-  const relative = top && top.score > 0 ? hit.score / top.score : 0;
-  return round(clamp(evidence * relative));
+function topScore(top: RunbookHit | undefined, evidence: number): number {
+  if (!top) return 0;
+  if (top.route === 'exact') return EXACT_SCORE;
+  if (top.route === 'mention') return MENTION_SCORE;
+  return clamp(evidence);
+}
+
+const NAME_ROUTES = new Set(['exact', 'mention']);
+/** How much a runner-up found by content counts when the top was found by name. */
+const BY_NAME_DISCOUNT = 0.8;
+
+function candidateScore(hit: RunbookHit, top: RunbookHit | undefined, scoreOfTop: number): number {
+  if (!top || hit === top) return round(scoreOfTop);
+  const relative = top.score > 0 ? Math.min(1, hit.score / top.score) : 0;
+  const discount = NAME_ROUTES.has(top.route) && hit.route !== top.route ? BY_NAME_DISCOUNT : 1;
+  return round(clamp(scoreOfTop * relative * discount));
 }
 
 function matchedBy(hit: RunbookHit, signal: Signal): MatchedBy {

@@ -3,7 +3,10 @@ import { ALERT_SOURCES, detectSource, type AlertSourceName } from '../adapters/a
 import type { Clock } from '../domain/clock.js';
 import { PitcrewError } from '../domain/errors.js';
 import type { Incident, IncidentAlert, IncidentPolicy } from '../domain/incident.js';
+import type { RetrievalResult } from '../domain/retrieval.js';
 import type { Signal } from '../domain/signal.js';
+import type { PlanOutcome } from '../planner/plan.js';
+import { leadSignal } from './lead-signal.js';
 import { IncidentRepo } from '../store/incident-repo.js';
 import { openStore } from '../store/store.js';
 import { attachSignals, type SignalOutcome } from './intake/attach-signals.js';
@@ -20,25 +23,28 @@ export interface TriageIntake {
   incidents: Array<{ incident: Incident; alerts: IncidentAlert[] }>;
 }
 
-/** A later stage of triage (retrieval, planning) behind a port, so the CLI needs no Slack and no GitHub. */
-export interface TriageStage {
-  readonly name: string;
-  run(intake: TriageIntake): Promise<TriageStageResult>;
+/** Retrieval and planning, behind ports, so triage needs no Slack and no GitHub and the CLI can leave either out. */
+export interface TriagePorts {
+  retrieve?: (signal: Signal) => Promise<RetrievalResult>;
+  plan?: (signal: Signal, retrieval: RetrievalResult) => Promise<PlanOutcome>;
 }
 
-export type TriageStageResult =
-  | { status: 'ok'; summary: string; detail?: unknown }
-  | { status: 'abstained'; summary: string; detail?: unknown }
-  | { status: 'failed'; summary: string };
-
-export interface TriagePorts {
-  retrieve?: TriageStage;
-  plan?: TriageStage;
+/** What retrieval and planning made of one incident's lead signal. */
+export interface TriageResponse {
+  incidentNumber: number;
+  signal: Signal;
+  retrieval?: RetrievalResult;
+  plan?: PlanOutcome['plan'];
+  decision?: PlanOutcome['decision'];
+  /** A stage that failed, and why; the stages after it did not run. */
+  failed?: { stage: 'retrieve' | 'plan'; message: string };
 }
 
 export interface TriageReport {
   intake: TriageIntake;
-  stages: Array<{ name: string } & (TriageStageResult | { status: 'not_available'; summary: string })>;
+  responses: TriageResponse[];
+  /** Stages the caller did not wire in (e.g. `--no-plan`). */
+  skipped: Array<'retrieve' | 'plan'>;
 }
 
 export interface TriageOptions {
@@ -53,22 +59,37 @@ export interface TriageOptions {
 /**
  * Triage of one saved alert payload, offline: nothing is stored, posted or opened.
  *  1. intake: validate against the sender's schema, normalize to Signals and
- *     group them into incidents, in a scratch in-memory store
- *  2. retrieve: the runbooks and past incidents that match (port)
- *  3. plan: a proposed fix (port)
+ *     group them into incidents, in a scratch in-memory store;
+ *  2. retrieve: for each incident's lead signal, the runbooks and past incidents that match;
+ *  3. plan: the fix the service would propose for it.
+ * The lead signal is chosen as the service's responder chooses it.
  */
 export async function triage(text: string, options: TriageOptions): Promise<TriageReport> {
   const intake = await triageIntake(text, options);
-  const stages: TriageReport['stages'] = [];
-  for (const [name, stage] of [['retrieve', options.ports?.retrieve], ['plan', options.ports?.plan]] as const) {
-    if (!stage) {
-      stages.push({ name, status: 'not_available', summary: `no ${name} stage is wired into triage in this build` });
+  const { retrieve, plan } = options.ports ?? {};
+  const skipped = [...(retrieve ? [] : ['retrieve' as const]), ...(plan ? [] : ['plan' as const])];
+  const responses: TriageResponse[] = [];
+  for (const { incident, alerts } of intake.incidents) {
+    const signal = leadSignal(alerts.map((alert) => alert.signal));
+    if (!signal || !retrieve) continue;
+    const response: TriageResponse = { incidentNumber: incident.number, signal };
+    responses.push(response);
+    try {
+      response.retrieval = await retrieve(signal);
+    } catch (error) {
+      response.failed = { stage: 'retrieve', message: (error as Error).message };
       continue;
     }
-    const result = await stage.run(intake).catch((error: Error): TriageStageResult => ({ status: 'failed', summary: error.message }));
-    stages.push({ name: stage.name, ...result });
+    if (!plan) continue;
+    try {
+      const outcome = await plan(signal, response.retrieval);
+      response.plan = outcome.plan;
+      response.decision = outcome.decision;
+    } catch (error) {
+      response.failed = { stage: 'plan', message: (error as Error).message };
+    }
   }
-  return { intake, stages };
+  return { intake, responses, skipped };
 }
 
 export async function triageIntake(text: string, options: TriageOptions): Promise<TriageIntake> {

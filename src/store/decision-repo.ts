@@ -38,6 +38,13 @@ export class DecisionRepo {
     return decision;
   }
 
+  /** The newest decision recorded for an incident, if any. */
+  async latestForIncident(incidentId: string): Promise<Decision | undefined> {
+    const row = await this.db.selectFrom('plan_decisions').select('body').where('incident_id', '=', incidentId)
+      .orderBy('created_at', 'desc').orderBy('id', 'desc').limit(1).executeTakeFirst();
+    return row && Decision.parse(JSON.parse(row.body));
+  }
+
   async listRecent(limit = 20, fingerprint?: string): Promise<{ id: string; createdAt: number; planId: string; fingerprint: string; planner: string; model: string | null; risk: string }[]> {
     let query = this.db.selectFrom('plan_decisions').select(['id', 'created_at', 'plan_id', 'signal_fingerprint', 'planner', 'model', 'risk']).orderBy('created_at', 'desc').orderBy('id', 'desc').limit(limit);
     if (fingerprint) query = query.where('signal_fingerprint', '=', fingerprint);

@@ -4,6 +4,7 @@ import type { Clock } from '../../src/domain/clock.js';
 import type { IncidentSubscriber } from '../../src/domain/incident-change.js';
 import { startService, type RunningService } from '../../src/main.js';
 import { silentLogger } from '../../src/ops/logger.js';
+import type { Chat } from '../../src/pipeline/ports/chat.js';
 import { freshStoreConfig, type BackendName } from './databases.js';
 import { tempDir } from './tmp.js';
 
@@ -18,14 +19,14 @@ export interface IntakeServer {
  * The real service in this process (HTTP server, store, intake workers),
  * with a remote Chroma URL nothing listens on, so no Chroma is started.
  */
-export async function startIntakeServer(options: { backend?: BackendName; env?: Record<string, string>; clock?: Clock; subscribers?: IncidentSubscriber[] } = {}): Promise<IntakeServer> {
+export async function startIntakeServer(options: { backend?: BackendName; env?: Record<string, string>; clock?: Clock; subscribers?: IncidentSubscriber[]; chat?: Chat } = {}): Promise<IntakeServer> {
   // Registered first so it runs first: the service stops before its test schema is dropped.
   let stop = async () => {};
   after(() => stop());
   const store = await freshStoreConfig(options.backend ?? 'sqlite');
   const config = loadConfig({ PORT: '0', PITCREW_DATA_DIR: tempDir(), CHROMA_URL: 'http://127.0.0.1:9', ...options.env });
   config.store = store;
-  const service = await startService(config, silentLogger(), { clock: options.clock, subscribers: options.subscribers });
+  const service = await startService(config, silentLogger(), { clock: options.clock, subscribers: options.subscribers, chat: options.chat });
   stop = () => service.stop();
   const base = `http://127.0.0.1:${service.port}`;
   return {

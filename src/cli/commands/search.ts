@@ -1,12 +1,12 @@
 import { readFileSync } from 'node:fs';
-import { createHash } from 'node:crypto';
 import { Command, Option } from 'commander';
 import { AlertmanagerAlert, AlertmanagerWebhook, alertmanagerAlertToSignal } from '../../adapters/alerts/alertmanager.js';
 import { PitcrewError } from '../../domain/errors.js';
 import type { RetrievalResult } from '../../domain/retrieval.js';
-import type { Signal } from '../../domain/signal.js';
+import { signalFromText, type Signal } from '../../domain/signal.js';
 import { createLogger } from '../../ops/logger.js';
 import { color, printJson } from '../output.js';
+import { renderRetrieval } from '../retrieval-output.js';
 import { withKnowledge } from '../knowledge-session.js';
 import { cliConfig, runAction } from '../run-action.js';
 
@@ -57,45 +57,10 @@ Examples:
         printJson(results.length === 1 ? results[0] : results);
         return;
       }
-      results.forEach((result, i) => printResult(signals[i]!, result));
+      results.forEach((result, i) => process.stdout.write(`${renderRetrieval(signals[i]!, result)}\n`));
     }));
 }
 
-function printResult(signal: Signal, result: RetrievalResult): void {
-  console.log(color.bold(`${signal.alertname ?? signal.summary}`));
-  const { decision, evidence } = result;
-  console.log(decision.kind === 'match' ? `${color.green('match')} (${decision.route}): ${decision.reason}` : `${color.yellow('abstain')}: ${decision.reason}`);
-  for (const warning of result.warnings) console.log(color.yellow(`warning: ${warning}`));
-  console.log(color.dim(`evidence: summary coverage ${evidence.summaryCoverage}, description coverage ${evidence.descriptionCoverage} → ${evidence.score} (threshold ${evidence.threshold}); ${result.tookMs} ms`));
-  if (result.runbooks.length > 0) console.log(decision.kind === 'abstain' ? 'nearest runbooks (not a match):' : 'runbooks:');
-  result.runbooks.forEach((hit, index) => {
-    console.log(`${String(index + 1).padStart(2)}. ${color.bold(hit.title)}  ${hit.path}  score ${hit.score.toFixed(4)}  route ${hit.route}${hit.via ? ` (via ${hit.via})` : ''}`);
-    console.log(`    § ${hit.passage.headingPath.join(' > ')} (line ${hit.passage.line})`);
-    for (const match of hit.matches) console.log(color.dim(`    ${match.route} #${match.rank} ${match.score}: ${match.reason}`));
-    if (hit.remediation.length > 0) console.log(color.dim(`    remediation: ${hit.remediation.map((step) => step.kind).join(', ')}`));
-  });
-  for (const hit of [...result.incidents, ...result.ciFailures]) {
-    console.log(`  ${hit.collection === 'incidents' ? 'incident' : 'ci failure'} ${hit.id}: ${hit.title}  score ${hit.score.toFixed(4)}`);
-  }
-  console.log('');
-}
-
-/** Free text becomes a generic Signal; a single identifier is also taken as the alert name. */
-export function signalFromText(text: string): Signal {
-  const trimmed = text.trim();
-  const alertname = /^[A-Za-z][A-Za-z0-9_:.-]*$/.test(trimmed) ? trimmed : undefined;
-  return {
-    source: 'generic',
-    fingerprint: createHash('sha256').update(trimmed).digest('hex').slice(0, 16),
-    status: 'firing',
-    alertname,
-    severity: 'unknown',
-    labels: alertname ? { alertname } : {},
-    annotations: { summary: trimmed },
-    summary: trimmed,
-    links: [],
-  };
-}
 
 function signalsFromFile(file: string): Signal[] {
   let raw: unknown;

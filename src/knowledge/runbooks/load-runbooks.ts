@@ -29,6 +29,8 @@ export interface LoadedRunbooks {
 
 const MARKDOWN = /\.(md|markdown)$/i;
 const SKIP_DIRS = new Set(['node_modules', '.git']);
+/** Files about the repository rather than about an alert: indexing them only adds false "mention" matches. */
+const NOT_RUNBOOKS = /^(readme|contributing|changelog|license|code_of_conduct|security)\.(md|markdown)$/i;
 
 export function loadRunbooks(dirs: string[]): LoadedRunbooks {
   const result: LoadedRunbooks = { runbooks: [], skipped: [], warnings: [], scannedDirs: [], missingDirs: [] };
@@ -63,7 +65,7 @@ export function listMarkdown(root: string): string[] {
       if (entry.name.startsWith('.') || SKIP_DIRS.has(entry.name)) continue;
       const full = join(dir, entry.name);
       if (entry.isDirectory()) walk(full);
-      else if (MARKDOWN.test(entry.name) && (entry.isFile() || (entry.isSymbolicLink() && statSync(full).isFile()))) {
+      else if (MARKDOWN.test(entry.name) && !NOT_RUNBOOKS.test(entry.name) && (entry.isFile() || (entry.isSymbolicLink() && statSync(full).isFile()))) {
         found.push(relative(root, full).split(sep).join('/'));
       }
     }

@@ -11,7 +11,7 @@ import { tempDir } from '../../support/tmp.js';
 describe('policy file', () => {
   it('loads the documented example', () => {
     const policy = loadPolicy(join(repoRoot, 'docs/policy.example.yml'));
-    assert.equal(policy.defaultRepo, 'acme/deploy');
+    assert.equal(policy.defaultRepo, 'acme/platform-gitops');
     assert.equal(policy.kubernetes.targets.length, 2);
   });
 
