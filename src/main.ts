@@ -17,7 +17,10 @@ import { createIntakeMetrics, registerQueueGauges } from './ops/intake-metrics.j
 import { createMetrics } from './ops/metrics.js';
 import type { Chat } from './pipeline/ports/chat.js';
 import { responderFromConfig, type Responder } from './pipeline/respond-from-config.js';
+import { storedKillSwitch } from './store/kill-switch.js';
+import { SettingsRepo } from './store/settings-repo.js';
 import { openStore, type Store } from './store/store.js';
+import type { KillSwitch } from './domain/execution.js';
 
 /**
  * Composition root: builds the adapters from config and starts them. No logic
@@ -35,6 +38,8 @@ export interface RunningService {
   github: GitHubService | null;
   /** Retrieve → plan → propose for incidents (also what chat calls to propose on request). */
   responder: Responder;
+  /** The runtime kill switch (`/pitcrew pause`); execution also honours `paused: true` in the repo config. */
+  killSwitch: KillSwitch;
   /** Stop accepting, finish in-flight work, close the store, stop Chroma. */
   stop(): Promise<void>;
 }
@@ -73,6 +78,7 @@ export async function startService(config: Config, log: Logger, deps: ServiceDep
     // 2. The store and Chroma come up side by side.
     const [store, chroma] = await bothOrStop(openStore(config.store), startChroma(config.chroma, log), stops);
     log.info({ store: store.description }, 'store ready');
+    const killSwitch = storedKillSwitch(new SettingsRepo(store.db, clock));
 
     // 3. Knowledge opens in the background (and keeps retrying while Chroma is
     // down): intake must ack alerts even when the vector store is unreachable.
@@ -112,7 +118,7 @@ export async function startService(config: Config, log: Logger, deps: ServiceDep
     }
     if (!config.alerts.token) log.warn('PITCREW_ALERT_TOKEN is not set: alert endpoints accept requests from loopback only');
 
-    return { port, store, chroma, knowledge, intake, github, responder, stop: stopAll };
+    return { port, store, chroma, knowledge, intake, github, responder, killSwitch, stop: stopAll };
   } catch (error) {
     await stopAll();
     throw error;
