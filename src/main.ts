@@ -104,6 +104,7 @@ export async function startService(config: Config, log: Logger, deps: ServiceDep
     const subscribers = [responder, ...(deps.subscribers ?? [])];
     const intake = await startIntake({ store, storeConfig: config.store, clock, log, metrics: intakeMetrics, policy: config.incidents, queue: config.queue, subscribers });
     stops.push(() => intake.stop());
+    stops.push(() => responder.stop()); // stops run in reverse: waits for Chroma are given up before intake drains
     registerQueueGauges(metrics, intake.jobs, () => clock.now());
     inbox = intake.append;
 
