@@ -194,3 +194,8 @@ function toFact(row: FixPullRequestsTable): FixPullFact {
     changesRequestedBy: row.changes_requested_by,
   };
 }
+
+/** Records fix-PR events in their own write transaction (the webhook handler's port). */
+export function storeFixPullRecorder(store: { writeTransaction<T>(fn: (trx: Db) => Promise<T>): Promise<T> }, now: () => number): { record(event: FixPullEvent): Promise<boolean> } {
+  return { record: (event) => store.writeTransaction((trx) => new FixPullRepo(trx).record(event, now())) };
+}
