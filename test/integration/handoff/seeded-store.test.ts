@@ -1,13 +1,17 @@
 import assert from 'node:assert/strict';
-import { it } from 'node:test';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
 import { manualClock } from '../../../src/domain/clock.js';
 import { buildHandoff } from '../../../src/pipeline/handoff/build.js';
+import { renderHandoffMarkdown } from '../../../src/pipeline/handoff/render-markdown.js';
 import { FixPullRepo } from '../../../src/store/fix-pull-repo.js';
 import { storeHandoffSources } from '../../../src/store/handoff-sources.js';
 import { storedKillSwitch } from '../../../src/store/kill-switch.js';
 import { SettingsRepo } from '../../../src/store/settings-repo.js';
 import type { Store } from '../../../src/store/store.js';
 import { describeOnBackends, freshStore } from '../../support/databases.js';
+import { repoRoot } from '../../support/processes.js';
 import { SEEDED_EXECUTION, T, WINDOW, seedHandoffStore } from '../../support/handoff-seed.js';
 
 const MIN = 60_000;
@@ -121,5 +125,20 @@ describeOnBackends('handoff from a seeded store', (backend) => {
     assert.equal(fact!.closedBy, 'bob');
     assert.equal(fact!.review, 'approved', 'the latest verdict (08:00) wins over the earlier one delivered later');
     assert.equal(fact!.changesRequestedBy, 'dave');
+  });
+});
+
+describe('handoff markdown', () => {
+  it('matches the reviewed snapshot for the seeded shift (Europe/Berlin), and reads as plain text in a terminal', async () => {
+    const store = await freshStore('sqlite');
+    await seedHandoffStore(store);
+    const handoff = await buildHandoff(storeHandoffSources({ db: store.db, killSwitch: storedKillSwitch(new SettingsRepo(store.db, manualClock())), executions: { executedBetween: async () => [SEEDED_EXECUTION] } }), WINDOW, manualClock(T('18:00')));
+    const markdown = renderHandoffMarkdown(handoff, { timeZone: 'Europe/Berlin' });
+    // To review a change: node --import tsx with the same calls, diff, and update the file on purpose.
+    assert.equal(markdown, readFileSync(join(repoRoot, 'test/fixtures/handoff/seeded-europe-berlin.md'), 'utf8'));
+    for (const line of markdown.split('\n')) {
+      assert.ok(line.length <= 100 || /^\s*https:\/\//.test(line), `line fits a terminal: ${line}`);
+      assert.doesNotMatch(line, /<[a-z]|\x1b\[|\|.*\|/i, 'no HTML, colour codes or tables');
+    }
   });
 });
