@@ -13,7 +13,7 @@ export function shortDuration(ms: number): string {
   return m > 0 ? `${h}h ${m}m` : `${h}h`;
 }
 
-/** `2026-03-08 09:00 UTC` or, with a time zone, `2026-03-08 09:00 CET` (IANA zone names accepted). */
+/** `2026-03-08 09:00 UTC`, `2026-03-08 09:00 CET`, `2026-03-08 14:00 EDT` (IANA zone names accepted). */
 export function shortTime(ms: number, timeZone = 'UTC'): string {
   const parts = new Intl.DateTimeFormat('en-GB', {
     timeZone,
@@ -23,10 +23,21 @@ export function shortTime(ms: number, timeZone = 'UTC'): string {
     hour: '2-digit',
     minute: '2-digit',
     hourCycle: 'h23',
-    timeZoneName: 'short',
   }).formatToParts(new Date(ms));
   const get = (type: Intl.DateTimeFormatPartTypes) => parts.find((part) => part.type === type)?.value ?? '';
-  return `${get('year')}-${get('month')}-${get('day')} ${get('hour')}:${get('minute')} ${get('timeZoneName')}`;
+  return `${get('year')}-${get('month')}-${get('day')} ${get('hour')}:${get('minute')} ${zoneAbbreviation(ms, timeZone)}`;
+}
+
+/**
+ * The zone's short name at that instant. ICU knows US names in en-US and
+ * European ones in en-GB; elsewhere it falls back to an offset (GMT+9).
+ */
+function zoneAbbreviation(ms: number, timeZone: string): string {
+  const name = (locale: string) => new Intl.DateTimeFormat(locale, { timeZone, timeZoneName: 'short' }).formatToParts(new Date(ms)).find((part) => part.type === 'timeZoneName')?.value ?? timeZone;
+  const us = name('en-US');
+  if (!/^GMT[+-]/.test(us)) return us;
+  const gb = name('en-GB');
+  return /^GMT[+-]/.test(gb) ? us.replace(/^GMT/, 'UTC') : gb;
 }
 
 export function plural(n: number, one: string, many = `${one}s`): string {
