@@ -84,6 +84,7 @@ export class FixPullRepo {
     row.plan_id = event.pull.planId ?? row.plan_id;
     row.updated_at = now;
     applyEvent(row, event);
+    if (event.kind === 'approved' || event.kind === 'changes_requested') row.review = await this.reviewVerdict(event.pull.repo, event.pull.number);
     if (current) {
       const { repo, number, ...rest } = row;
       await this.db.updateTable('fix_pull_requests').set(rest).where('repo', '=', repo).where('number', '=', number).execute();
@@ -91,6 +92,22 @@ export class FixPullRepo {
       await this.db.insertInto('fix_pull_requests').values(row).execute();
     }
     return true;
+  }
+
+  /**
+   * The reviewers' verdict as GitHub computes it: each reviewer's latest
+   * review counts; one outstanding change request outweighs any approvals.
+   * (Informational: the gate's `pitcrew/gate` status is what decides.)
+   */
+  private async reviewVerdict(repo: string, number: number): Promise<FixPullRequestsTable['review']> {
+    const reviews = await this.db.selectFrom('fix_pull_events').select(['actor', 'kind', 'at'])
+      .where('repo', '=', repo).where('number', '=', number).where('kind', 'in', ['approved', 'changes_requested'])
+      .orderBy('at').orderBy('recorded_at').execute();
+    const latest = new Map<string, string>();
+    for (const review of reviews) latest.set(review.actor ?? '', review.kind);
+    const verdicts = [...latest.values()];
+    if (verdicts.includes('changes_requested')) return 'changes_requested';
+    return verdicts.includes('approved') ? 'approved' : 'none';
   }
 
   /** Fix PRs open now, plus those closed, merged or reviewed within the window. */
@@ -168,11 +185,7 @@ function applyEvent(row: FixPullRequestsTable, event: FixPullEvent): void {
       row.approved_at = event.at;
       row.approved_by = event.actor;
     }
-    // The latest verdict wins: an approval after changes were requested clears them, and the reverse.
-    if (event.at >= Number(row.review_at ?? 0)) {
-      row.review = event.kind;
-      row.review_at = event.at;
-    }
+    if (event.at >= Number(row.review_at ?? 0)) row.review_at = event.at;
   }
 }
 

@@ -34,7 +34,11 @@ describe('fix-PR lifecycle from GitHub webhooks (GitHub fake, real Probot)', () 
     await fake.as('carol').approve(REPO, number);
     await fake.settled();
     [fact] = await repo.forHandoff(window);
-    assert.equal(fact!.review, 'approved', 'the later approval wins');
+    assert.equal(fact!.review, 'changes_requested', "bob's change request still stands, as on GitHub");
+    await fake.as('bob').approve(REPO, number);
+    await fake.settled();
+    [fact] = await repo.forHandoff(window);
+    assert.equal(fact!.review, 'approved', 'once bob approves too');
 
     // A human PR on a non-pitcrew branch is none of the tracker's business.
     await fake.as('bob').push(REPO, 'feature', { 'notes.md': 'hi\n' });
@@ -50,7 +54,7 @@ describe('fix-PR lifecycle from GitHub webhooks (GitHub fake, real Probot)', () 
     assert.equal(closed.length, 1);
     await fake.webhooks.redeliver(closed[0]!.id, { times: 2 });
     await fake.settled();
-    assert.deepEqual(await repo.eventCounts(0), { opened: 1, reopened: 0, merged: 0, closed_unmerged: 1, approved: 1, changes_requested: 1 });
+    assert.deepEqual(await repo.eventCounts(0), { opened: 1, reopened: 0, merged: 0, closed_unmerged: 1, approved: 2, changes_requested: 1 });
     assert.deepEqual(await repo.counts(), { open: 0, awaitingReview: 0, changesRequested: 0, approved: 0, merged: 0, closedUnmerged: 1 });
   });
 });

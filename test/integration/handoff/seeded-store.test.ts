@@ -119,12 +119,17 @@ describeOnBackends('handoff from a seeded store', (backend) => {
     await repo.record({ deliveryId: 'c', kind: 'closed_unmerged', pull, actor: 'bob', at: T('09:00') }, T('09:00'));
     await repo.record({ deliveryId: 'o', kind: 'opened', pull, actor: 'pitcrew[bot]', at: T('06:00') }, T('09:01'));
     await repo.record({ deliveryId: 'a', kind: 'approved', pull, actor: 'carol', at: T('08:00') }, T('09:02'));
-    await repo.record({ deliveryId: 'r', kind: 'changes_requested', pull, actor: 'dave', at: T('07:00') }, T('09:03'));
-    const [fact] = await repo.forHandoff(WINDOW);
+    await repo.record({ deliveryId: 'r', kind: 'changes_requested', pull, actor: 'carol', at: T('07:00') }, T('09:03'));
+    let [fact] = await repo.forHandoff(WINDOW);
     assert.equal(fact!.state, 'closed');
     assert.equal(fact!.closedBy, 'bob');
-    assert.equal(fact!.review, 'approved', 'the latest verdict (08:00) wins over the earlier one delivered later');
-    assert.equal(fact!.changesRequestedBy, 'dave');
+    assert.equal(fact!.review, 'approved', "carol's latest review (08:00) counts, though her earlier one was delivered later");
+    assert.equal(fact!.changesRequestedBy, 'carol');
+    // Another reviewer's outstanding change request outweighs the approval, as on GitHub.
+    await repo.record({ deliveryId: 'd', kind: 'changes_requested', pull, actor: 'dave', at: T('07:30') }, T('09:04'));
+    [fact] = await repo.forHandoff(WINDOW);
+    assert.equal(fact!.review, 'changes_requested');
+    assert.equal(fact!.changesRequestedBy, 'dave', 'the latest change request (07:30) is the one shown');
   });
 });
 
