@@ -29,6 +29,12 @@ export interface CronScheduleOptions {
   timers?: Timers;
   log: Logger;
   name: string;
+  /**
+   * On start, run a fire time missed within this long (the service was
+   * restarted across the shift change). Default 0: no catch-up. `run` must
+   * make a repeated fire harmless (the handoff claims each fire time once).
+   */
+  catchUpMs?: number;
   /** Runs at each fire time; `previous` is the fire time before it (the start of the shift). Errors are logged, and the schedule goes on. */
   run(fireAt: number, previous: number): Promise<void>;
 }
@@ -59,20 +65,25 @@ export function startCronSchedule(options: CronScheduleOptions): CronSchedule {
     handle = timers.setTimeout(tick, Math.min(MAX_DELAY_MS, Math.max(0, nextAt - options.clock.now())));
   };
 
-  const tick = () => {
-    handle = null;
-    if (stopped || nextAt === null) return;
-    // Woken early (a long wait re-armed, or the clock moved back): wait again.
-    if (options.clock.now() < nextAt) return arm();
-    const fireAt = nextAt;
+  const fire = (fireAt: number, catchUp: boolean) => {
     const previous = job.previousRuns(1, new Date(fireAt))[0]?.getTime() ?? fireAt - 12 * 3_600_000;
-    options.log.info({ schedule: options.name, fireAt: new Date(fireAt).toISOString() }, 'schedule fired');
+    options.log.info({ schedule: options.name, fireAt: new Date(fireAt).toISOString(), catchUp }, 'schedule fired');
     running = options.run(fireAt, previous)
       .catch((error: Error) => options.log.error({ schedule: options.name, err: error.message }, 'scheduled run failed'))
       .finally(arm);
   };
 
-  arm();
+  const tick = () => {
+    handle = null;
+    if (stopped || nextAt === null) return;
+    // Woken early (a long wait re-armed, or the clock moved back): wait again.
+    if (options.clock.now() < nextAt) return arm();
+    fire(nextAt, false);
+  };
+
+  const missed = options.catchUpMs ? job.previousRuns(1, new Date(options.clock.now()))[0]?.getTime() : undefined;
+  if (missed !== undefined && options.clock.now() - missed <= options.catchUpMs!) fire(missed, true);
+  else arm();
   return {
     next: () => (stopped ? null : nextAt),
     stop: async () => {

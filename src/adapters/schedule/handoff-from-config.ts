@@ -7,6 +7,7 @@ import type { BreakerReader, ExecutionJournalReader } from '../../pipeline/hando
 import { logHandoffPublisher, type HandoffPublisher } from '../../pipeline/handoff/publisher.js';
 import { createHandoffService, type HandoffService } from '../../pipeline/handoff/service.js';
 import { storeHandoffSources } from '../../store/handoff-sources.js';
+import { SettingsRepo } from '../../store/settings-repo.js';
 import type { Store } from '../../store/store.js';
 import type { GitHubForge } from '../github/forge.js';
 import { startCronSchedule, type CronSchedule, type Timers } from './cron-schedule.js';
@@ -66,12 +67,36 @@ export async function startHandoffFromConfig(deps: HandoffFromConfigDeps): Promi
     log,
     name: 'handoff',
     ...(deps.timers ? { timers: deps.timers } : {}),
-    run: async (_fireAt, previous) => {
-      await service.publishShift({ from: previous, to: deps.clock.now() });
+    catchUpMs: CATCH_UP_MS,
+    run: async (fireAt, previous) => {
+      if (!(await claimShift(deps.store, deps.clock, fireAt))) {
+        log.info({ fireAt: new Date(fireAt).toISOString() }, 'handoff for this shift change was already published (another replica or before a restart)');
+        return;
+      }
+      await service.publishShift({ from: previous, to: Math.max(fireAt, deps.clock.now()) });
     },
   });
   if (schedule) log.info({ cron: settings.cron, timeZone: settings.timeZone, channel: settings.channel, next: new Date(schedule.next() ?? 0).toISOString() }, 'handoff schedule on');
   return { service, schedule, stop: async () => schedule?.stop() };
+}
+
+/** A restart within this long after a shift change still posts that shift's handoff. */
+const CATCH_UP_MS = 30 * 60_000;
+const LAST_FIRE_KEY = 'handoff.last_fire';
+
+/**
+ * Each fire time is published once, whatever the number of replicas running
+ * the schedule or restarts: the first to move `handoff.last_fire` forward in a
+ * write transaction publishes; the others see it moved and skip.
+ */
+export async function claimShift(store: Pick<Store, 'writeTransaction'>, clock: Clock, fireAt: number): Promise<boolean> {
+  return store.writeTransaction(async (trx) => {
+    const settings = new SettingsRepo(trx, clock);
+    const last = await settings.get<number>(LAST_FIRE_KEY);
+    if (last && last.value >= fireAt) return false;
+    await settings.set(LAST_FIRE_KEY, fireAt, 'handoff-schedule');
+    return true;
+  });
 }
 
 async function narrativeFromConfig(config: Config, wanted: boolean, log: Logger): Promise<NarrativeDeps | null> {

@@ -55,6 +55,39 @@ describe('scheduled handoff from configuration', () => {
     assert.deepEqual(timers.pending(), []);
   });
 
+  it('two replicas on one store publish each shift once; a restart just after the shift change catches up, once', async () => {
+    const store = await freshStore('sqlite');
+    await seedHandoffStore(store);
+    const config = loadConfig({ PITCREW_DATA_DIR: tempDir(), PITCREW_HANDOFF_CRON: '0 7,19 * * *', PITCREW_HANDOFF_TZ: 'Europe/Berlin' });
+    const start = (at: string, publisher: HandoffPublisher) => {
+      const clock = manualClock(Date.parse(at));
+      const timers = fakeTimers(clock);
+      return startHandoffFromConfig({ config, store, killSwitch: storedKillSwitch(new SettingsRepo(store.db, clock)), clock, log: silentLogger(), forge: null, publishers: [publisher], timers })
+        .then((running) => ({ running, timers, clock }));
+    };
+    const a = recording('a');
+    const b = recording('b');
+    const [one, two] = [await start('2026-03-08T12:00:00Z', a), await start('2026-03-08T12:00:00Z', b)];
+    await Promise.all([one.timers.fireNext(), two.timers.fireNext()]);
+    assert.equal(a.posts.length + b.posts.length, 1, 'one post for the 19:00 shift change');
+    await one.running.stop();
+    await two.running.stop();
+
+    // Down across 07:00 CET on the 9th (06:00Z), back at 06:10Z: that shift is posted on start.
+    const c = recording('c');
+    const late = await start('2026-03-09T06:10:00Z', c);
+    await new Promise((resolve) => setImmediate(resolve));
+    await late.running.stop();
+    assert.equal(c.posts.length, 1);
+    assert.deepEqual(c.posts[0]!.handoff.window, { from: Date.parse('2026-03-08T18:00:00Z'), to: Date.parse('2026-03-09T06:10:00Z') });
+    // Restarted again a few minutes later: already published.
+    const d = recording('d');
+    const again = await start('2026-03-09T06:15:00Z', d);
+    await new Promise((resolve) => setImmediate(resolve));
+    await again.running.stop();
+    assert.equal(d.posts.length, 0);
+  });
+
   it('a bad cron or time zone is a configuration error naming the variable', async () => {
     const store = await freshStore('sqlite');
     const start = (env: Record<string, string>) => startHandoffFromConfig({
