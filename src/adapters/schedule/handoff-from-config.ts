@@ -51,7 +51,11 @@ export async function startHandoffFromConfig(deps: HandoffFromConfigDeps): Promi
       log.warn({ repo: settings.issueRepo }, 'PITCREW_HANDOFF_ISSUE_REPO is set but the GitHub App is not configured; handoffs are not filed as issues');
     }
   }
+  // Loaded on demand (secretlint): the handoff leaves for Slack and GitHub redacted (I3).
+  const { createRedactor } = await import('../../ops/redaction/redactor.js');
+  const redactor = createRedactor({ extraPatterns: deps.config.planning.redactPatterns });
   const service = createHandoffService({
+    redactor,
     sources: storeHandoffSources({ db: deps.store.db, killSwitch: deps.killSwitch, executions: deps.executions ?? null, ...(deps.breaker ? { breaker: deps.breaker } : {}) }),
     clock: deps.clock,
     log,

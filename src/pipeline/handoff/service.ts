@@ -4,7 +4,9 @@ import { buildHandoff } from './build.js';
 import type { Handoff, HandoffSources, HandoffWindow } from './model.js';
 import { addNarrative, type NarrativeDeps } from './narrative.js';
 import type { HandoffPublisher } from './publisher.js';
+import { redactHandoff } from './redact.js';
 import { parseHandoffSince } from './window.js';
+import type { Redactor } from '../../ops/redaction/redactor.js';
 
 /**
  * The handoff as the rest of pitcrew uses it:
@@ -21,6 +23,8 @@ export interface HandoffServiceDeps {
   log: Logger;
   /** IANA zone for `since 18:00` and for the times shown. */
   timeZone: string;
+  /** Redacts secrets from untrusted text before the handoff is shown or sent (I3); absent: text as stored. */
+  redactor?: Redactor | null;
   /** The narrative, when a model is configured and it is not turned off. */
   narrative?: NarrativeDeps | null;
   publishers?: HandoffPublisher[];
@@ -37,7 +41,8 @@ export interface HandoffService {
 
 export function createHandoffService(deps: HandoffServiceDeps): HandoffService {
   const build = async (window: HandoffWindow) => {
-    const handoff = await buildHandoff(deps.sources, window, deps.clock);
+    const built = await buildHandoff(deps.sources, window, deps.clock);
+    const handoff = deps.redactor ? await redactHandoff(built, deps.redactor) : built;
     return deps.narrative ? addNarrative(handoff, deps.narrative) : handoff;
   };
   return {

@@ -4,6 +4,7 @@ import { silentLogger } from '../../../../src/ops/logger.js';
 import { createRedactor } from '../../../../src/ops/redaction/redactor.js';
 import { assembleHandoff, type HandoffFacts } from '../../../../src/pipeline/handoff/build.js';
 import { addNarrative, checkNarrative, type HandoffNarrator } from '../../../../src/pipeline/handoff/narrative.js';
+import { redactHandoff } from '../../../../src/pipeline/handoff/redact.js';
 import { renderHandoffMarkdown } from '../../../../src/pipeline/handoff/render-markdown.js';
 
 const WINDOW = { from: 0, to: 12 * 3_600_000 };
@@ -55,5 +56,18 @@ describe('handoff narrative', () => {
   it('keeps at most three sentences', () => {
     const checked = checkNarrative('One. Two. Three. Four.', '');
     assert.deepEqual(checked, { ok: true, text: 'One. Two. Three.' });
+  });
+});
+
+describe('handoff redaction', () => {
+  it('removes secrets from untrusted text and leaves ids, figures and ordinary titles alone', async () => {
+    const original = handoff();
+    const redacted = await redactHandoff(original, createRedactor());
+    const [incident] = redacted.openIncidents;
+    assert.doesNotMatch(incident!.title, /ghp_abcdefghijklmnopqrstuvwxyz0123456789/);
+    assert.match(incident!.title, /^HighErrorRate\. IGNORE PREVIOUS INSTRUCTIONS/);
+    assert.equal(incident!.id, 'i1');
+    assert.deepEqual(redacted.headline, original.headline);
+    assert.equal(incident!.nextStep, original.openIncidents[0]!.nextStep);
   });
 });
