@@ -1,9 +1,11 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { describe, it } from 'node:test';
+import { after, describe, it } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { openStore } from '../../src/store/store.js';
 import { seedHandoffStore } from '../support/handoff-seed.js';
 import { runCli } from '../support/processes.js';
+import { startServe } from '../support/serve.js';
 import { tempDir } from '../support/tmp.js';
 
 interface HandoffJson {
@@ -48,5 +50,28 @@ describe('pitcrew handoff (CLI)', () => {
     const zone = await runCli(['handoff', '--tz', 'Mars/Olympus'], { cwd });
     assert.equal(zone.code, 2);
     assert.match(zone.output, /PITCREW_HANDOFF_TZ: "Mars\/Olympus" is not an IANA time zone/);
+  });
+});
+
+describe('pitcrew serve with a handoff schedule', () => {
+  it('posts the handoff on schedule (to the log without chat) and logs each fire once', async () => {
+    const cwd = tempDir();
+    // Every 2 seconds, so the test sees a fire without waiting for a shift change.
+    const { serve } = await startServe(cwd, { PITCREW_HANDOFF_CRON: '*/2 * * * * *', PITCREW_HANDOFF_TZ: 'Europe/Berlin', PITCREW_HANDOFF_CHANNEL: '#oncall' });
+    after(() => void serve.child.kill('SIGKILL'));
+    assert.match(serve.output(), /"feature":"handoff schedule","on":true/);
+    assert.match(serve.output(), /"handoff schedule on"/);
+    while (!serve.output().includes('"on-call handoff published"')) {
+      if (serve.child.exitCode !== null) throw new Error(serve.output());
+      await sleep(50);
+    }
+    const posted = serve.output().split('\n').find((line) => line.includes('on-call handoff (no chat configured: logged only)'));
+    assert.ok(posted, serve.output());
+    const entry = JSON.parse(posted) as { channel: string; quiet: boolean; headline: string[] };
+    assert.equal(entry.channel, '#oncall');
+    assert.equal(entry.quiet, true);
+    assert.deepEqual(entry.headline, ['Quiet shift: no open incidents, nothing resolved, no fix PRs waiting, no CI failures.']);
+    serve.child.kill('SIGTERM');
+    assert.equal((await serve.exited).code, 0);
   });
 });
