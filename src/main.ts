@@ -21,6 +21,10 @@ import { storedKillSwitch } from './store/kill-switch.js';
 import { SettingsRepo } from './store/settings-repo.js';
 import { openStore, type Store } from './store/store.js';
 import type { KillSwitch } from './domain/execution.js';
+import { startHandoffFromConfig } from './adapters/schedule/handoff-from-config.js';
+import type { HandoffPublisher } from './pipeline/handoff/publisher.js';
+import type { HandoffService } from './pipeline/handoff/service.js';
+import { storeFixPullRecorder } from './store/fix-pull-repo.js';
 
 /**
  * Composition root: builds the adapters from config and starts them. No logic
@@ -40,6 +44,8 @@ export interface RunningService {
   responder: Responder;
   /** The runtime kill switch (`/pitcrew pause`); execution also honours `paused: true` in the repo config. */
   killSwitch: KillSwitch;
+  /** The on-call handoff (`/pitcrew handoff`, and the PITCREW_HANDOFF_CRON schedule when set). */
+  handoff: HandoffService;
   /** Stop accepting, finish in-flight work, close the store, stop Chroma. */
   stop(): Promise<void>;
 }
@@ -50,6 +56,8 @@ export interface ServiceDeps {
   subscribers?: IncidentSubscriber[];
   /** The chat the responder posts to (default: Slack when configured, else the log). */
   chat?: Chat;
+  /** Where scheduled handoffs are posted (the Slack on-call channel); default: the log. */
+  handoffPublishers?: HandoffPublisher[];
 }
 
 export async function startService(config: Config, log: Logger, deps: ServiceDeps = {}): Promise<RunningService> {
@@ -93,12 +101,16 @@ export async function startService(config: Config, log: Logger, deps: ServiceDep
     stops.push(() => knowledge.stop());
 
     // 4. GitHub: webhooks and the Forge when configured, else the app setup page.
-    const github = await startGitHubFromConfig(config, http, log, port);
+    const github = await startGitHubFromConfig(config, http, log, port, { fixPulls: storeFixPullRecorder(store, () => clock.now()) });
     if (github) stops.push(() => github.stop());
 
     // 5. Respond to incidents: show them in chat, retrieve, plan, propose (stages 2–4).
     const chat = deps.chat ?? logChat(log);
     const responder = responderFromConfig({ config, store, knowledge, chat, forge: github?.forge ?? null, clock, log });
+
+    // 5b. The on-call handoff, and its schedule when configured.
+    const handoff = await startHandoffFromConfig({ config, store, killSwitch, clock, log, forge: github?.forge ?? null, ...(deps.handoffPublishers ? { publishers: deps.handoffPublishers } : {}) });
+    stops.push(() => handoff.stop());
 
     // 6. Intake: inbox and outbox workers; from here on alerts are acked.
     const subscribers = [responder, ...(deps.subscribers ?? [])];
@@ -119,7 +131,7 @@ export async function startService(config: Config, log: Logger, deps: ServiceDep
     }
     if (!config.alerts.token) log.warn('PITCREW_ALERT_TOKEN is not set: alert endpoints accept requests from loopback only');
 
-    return { port, store, chroma, knowledge, intake, github, responder, killSwitch, stop: stopAll };
+    return { port, store, chroma, knowledge, intake, github, responder, killSwitch, handoff: handoff.service, stop: stopAll };
   } catch (error) {
     await stopAll();
     throw error;

@@ -4,6 +4,7 @@ import { deadLettersCommand } from './commands/dead-letters.js';
 import { diagnoseLogCommand } from './commands/diagnose-log.js';
 import { doctorCommand } from './commands/doctor.js';
 import { evalCommand } from './commands/eval.js';
+import { handoffCommand } from './commands/handoff.js';
 import { incidentCommand } from './commands/incident.js';
 import { incidentsCommand } from './commands/incidents.js';
 import { indexCommand } from './commands/index.js';
@@ -29,6 +30,7 @@ export function buildProgram(version: string): Command {
     .addCommand(incidentCommand())
     .addCommand(triageCommand())
     .addCommand(deadLettersCommand())
+    .addCommand(handoffCommand())
     // 2 retrieve
     .addCommand(indexCommand())
     .addCommand(searchCommand())

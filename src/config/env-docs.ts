@@ -1,6 +1,6 @@
 import type { EnvName } from './env.js';
 
-export type EnvGroup = 'core' | 'store' | 'chroma' | 'knowledge' | 'slack' | 'github' | 'llm' | 'planning' | 'alerts';
+export type EnvGroup = 'core' | 'store' | 'chroma' | 'knowledge' | 'slack' | 'github' | 'llm' | 'planning' | 'alerts' | 'handoff';
 
 export interface EnvDoc {
   group: EnvGroup;
@@ -315,5 +315,37 @@ export const ENV_DOCS: Record<EnvName, EnvDoc> = {
     fix: 'Set PITCREW_QUEUE_MAX_ATTEMPTS to a whole number between 1 and 100.',
     example: '10',
     default: '10',
+  },
+  PITCREW_HANDOFF_CRON: {
+    group: 'handoff',
+    help: 'Cron schedule (5 or 6 fields, in PITCREW_HANDOFF_TZ) at which `pitcrew serve` posts the on-call handoff, e.g. at each shift change. Unset: no scheduled handoff.',
+    fix: 'Set PITCREW_HANDOFF_CRON to a cron expression such as "0 9,21 * * *" (09:00 and 21:00), or unset it.',
+    example: '0 9,21 * * *',
+  },
+  PITCREW_HANDOFF_TZ: {
+    group: 'handoff',
+    help: 'IANA time zone of the handoff schedule and of the times shown in handoffs (daylight saving is followed).',
+    fix: 'Set PITCREW_HANDOFF_TZ to an IANA time zone name such as Europe/Berlin or America/New_York.',
+    example: 'Europe/Berlin',
+    default: 'UTC',
+  },
+  PITCREW_HANDOFF_CHANNEL: {
+    group: 'handoff',
+    help: 'Chat channel the scheduled handoff is posted to (the on-call channel). Unset: the handoff is only logged (and filed as an issue when PITCREW_HANDOFF_ISSUE_REPO is set).',
+    fix: 'Set PITCREW_HANDOFF_CHANNEL to a channel name or id such as #oncall or C0123456789.',
+    example: '#oncall',
+  },
+  PITCREW_HANDOFF_ISSUE_REPO: {
+    group: 'handoff',
+    help: 'owner/name of a repository where each scheduled handoff is also filed as a GitHub issue (durable record). Needs the GitHub App installed there with issues: write.',
+    fix: 'Set PITCREW_HANDOFF_ISSUE_REPO to owner/name, for example acme/oncall, or unset it.',
+    example: 'acme/oncall',
+  },
+  PITCREW_HANDOFF_NARRATIVE: {
+    group: 'handoff',
+    help: 'When a model is configured (PITCREW_LLM), add a 2–3 sentence generated narrative after the structured summary, labelled as generated.',
+    fix: 'Set PITCREW_HANDOFF_NARRATIVE to true or false.',
+    example: 'true',
+    default: 'true',
   },
 };

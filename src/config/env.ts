@@ -116,6 +116,12 @@ export const Env = z.object({
   PITCREW_FLAP_THRESHOLD: withDefault(positiveInt(2, 1_000), 4),
   PITCREW_FLAP_WINDOW: withDefault(duration, 30 * 60_000),
   PITCREW_QUEUE_MAX_ATTEMPTS: withDefault(positiveInt(1, 100), 10),
+  // on-call handoff (checked further, with croner and Intl, in src/adapters/schedule/handoff-config.ts)
+  PITCREW_HANDOFF_CRON: optional(z.string().trim()),
+  PITCREW_HANDOFF_TZ: withDefault(z.string().trim(), 'UTC'),
+  PITCREW_HANDOFF_CHANNEL: optional(z.string().trim()),
+  PITCREW_HANDOFF_ISSUE_REPO: optional(z.string().trim().regex(/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/, { error: 'is not owner/name' })),
+  PITCREW_HANDOFF_NARRATIVE: withDefault(boolean, true),
 });
 export type Env = z.output<typeof Env>;
 export type EnvName = keyof z.input<typeof Env>;

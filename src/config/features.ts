@@ -40,6 +40,9 @@ export function describeFeatures(config: Config): Feature[] {
     config.alerts.token
       ? { name: 'alert auth', on: true, detail: 'bearer token required on /alerts/*' }
       : { name: 'alert auth', on: false, detail: 'no PITCREW_ALERT_TOKEN: /alerts/* accept loopback requests only' },
+    env.PITCREW_HANDOFF_CRON
+      ? { name: 'handoff schedule', on: true, detail: `"${env.PITCREW_HANDOFF_CRON}" in ${env.PITCREW_HANDOFF_TZ} to ${env.PITCREW_HANDOFF_CHANNEL ?? 'the log (no PITCREW_HANDOFF_CHANNEL)'}${env.PITCREW_HANDOFF_ISSUE_REPO ? `, filed in ${env.PITCREW_HANDOFF_ISSUE_REPO}` : ''}` }
+      : { name: 'handoff schedule', on: false, detail: 'set PITCREW_HANDOFF_CRON (and PITCREW_HANDOFF_TZ, PITCREW_HANDOFF_CHANNEL) to post the on-call handoff at each shift change' },
     { name: 'dry run', on: config.dryRun, detail: config.dryRun ? 'side effects are logged, not performed' : 'side effects are performed after approval and merge' },
   ];
 }

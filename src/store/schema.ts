@@ -147,6 +147,44 @@ export interface IncidentEventsTable {
   detail: string;
 }
 
+/** A pitcrew fix PR's lifecycle as webhooks reported it (migration 0080). */
+export interface FixPullRequestsTable {
+  repo: string;
+  number: number;
+  url: string;
+  title: string;
+  branch: string;
+  /** The proposal key (incident id as a branch token) from the PR body or branch. */
+  proposal_key: string | null;
+  plan_id: string | null;
+  author: string | null;
+  state: 'open' | 'merged' | 'closed';
+  /** When `state` last changed (events older than this do not move it back). */
+  state_at: number;
+  review: 'none' | 'approved' | 'changes_requested';
+  review_at: number | null;
+  opened_at: number;
+  closed_at: number | null;
+  closed_by: string | null;
+  merged_at: number | null;
+  changes_requested_at: number | null;
+  changes_requested_by: string | null;
+  approved_at: number | null;
+  approved_by: string | null;
+  updated_at: number;
+}
+
+/** One lifecycle event of a fix PR; `id` is the webhook delivery (plus kind), so a redelivery is not counted twice. */
+export interface FixPullEventsTable {
+  id: string;
+  repo: string;
+  number: number;
+  kind: 'opened' | 'reopened' | 'merged' | 'closed_unmerged' | 'approved' | 'changes_requested';
+  actor: string | null;
+  at: number;
+  recorded_at: number;
+}
+
 export interface Database {
   settings: SettingsTable;
   plan_decisions: PlanDecisionsTable;
@@ -156,4 +194,6 @@ export interface Database {
   incidents: IncidentsTable;
   incident_alerts: IncidentAlertsTable;
   incident_events: IncidentEventsTable;
+  fix_pull_requests: FixPullRequestsTable;
+  fix_pull_events: FixPullEventsTable;
 }

@@ -10,6 +10,7 @@ import type { Octokit } from './octokit.js';
 import { readRepoConfig } from './repo-config-reader.js';
 import { BRANCH_PREFIX } from '../../pipeline/propose/branch.js';
 import { PITCREW_LABEL } from './proposer.js';
+import { trackFixPulls, type FixPullRecorder } from './fix-pull-tracker.js';
 
 /**
  * The Probot app: webhook events in, gate verdicts and config checks out.
@@ -29,6 +30,8 @@ export interface AppDeps {
   gate: GateStageDeps;
   log: Logger;
   dryRun: boolean;
+  /** Records fix-PR lifecycle events (handoff, metrics); off when absent. */
+  fixPulls?: FixPullRecorder;
 }
 
 const PR_ACTIONS = ['opened', 'reopened', 'synchronize', 'edited', 'ready_for_review', 'converted_to_draft'] as const;
@@ -45,6 +48,7 @@ export function pitcrewApp(deps: AppDeps) {
       await gate(context.octokit as Octokit, context.payload.repository.full_name, context.payload.pull_request.number, deps);
     });
     app.on('push', (context) => onPush(context, deps));
+    if (deps.fixPulls) trackFixPulls(app, deps.fixPulls, deps.log);
     app.on('check_run.rerequested', async (context) => {
       if (context.payload.check_run.name !== CONFIG_CHECK) return;
       const client = await deps.forge.client(context.payload.repository.full_name, context.octokit as Octokit);

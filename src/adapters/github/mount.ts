@@ -7,6 +7,7 @@ import type { Logger } from '../../ops/logger.js';
 import { createRateLimiter, type RateLimiter } from '../../ops/rate-limit/limiter.js';
 import type { Redactor } from '../../ops/redaction/redactor.js';
 import { pitcrewApp } from './app.js';
+import type { FixPullRecorder } from './fix-pull-tracker.js';
 import { GitHubForge } from './forge.js';
 import { createOctokitClass } from './octokit.js';
 import { WEBHOOK_PATH } from './setup.js';
@@ -26,6 +27,8 @@ export interface GitHubDeps {
   /** Octokit retry and throttling (tests turn them off). */
   retries?: boolean;
   throttle?: boolean;
+  /** Fix-PR lifecycle recorder (the store's), for the handoff. */
+  fixPulls?: FixPullRecorder;
 }
 
 export interface GitHubService {
@@ -43,7 +46,7 @@ export async function mountGitHub(http: HttpServer, config: GitHubConfig, deps: 
   const probot = new Probot({ appId: config.appId, privateKey: config.privateKey, secret: config.webhookSecret, baseUrl: config.apiUrl, Octokit, log });
   const mutex = new KeyedMutex();
   const forge = new GitHubForge({ probot, policy: deps.policy, redactor: deps.redactor, log, dryRun: deps.dryRun, mutex });
-  const app = pitcrewApp({ forge, log, dryRun: deps.dryRun, gate: { options: { policy: deps.policy }, mutex, log } });
+  const app = pitcrewApp({ forge, log, dryRun: deps.dryRun, gate: { options: { policy: deps.policy }, mutex, log }, ...(deps.fixPulls ? { fixPulls: deps.fixPulls } : {}) });
   const middleware = await createNodeMiddleware(app, { probot, webhooksPath: WEBHOOK_PATH });
   http.route('POST', WEBHOOK_PATH, async (req, res) => {
     await middleware(req, res, () => res.writeHead(404).end());
