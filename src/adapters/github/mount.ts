@@ -2,7 +2,7 @@ import { Probot, createNodeMiddleware } from 'probot';
 import type { GitHubConfig } from '../../config/config.js';
 import type { Policy } from '../../domain/policy.js';
 import type { HttpServer } from '../../http/server.js';
-import { KeyedMutex } from '../../ops/keyed-mutex.js';
+import { KeyedMutex, type KeyedLock } from '../../ops/keyed-mutex.js';
 import type { Logger } from '../../ops/logger.js';
 import { createRateLimiter, type RateLimiter } from '../../ops/rate-limit/limiter.js';
 import type { Redactor } from '../../ops/redaction/redactor.js';
@@ -23,6 +23,8 @@ export interface GitHubDeps {
   dryRun: boolean;
   /** The shared content-creation limiter; one is made when absent. */
   limiter?: RateLimiter;
+  /** Serializes gate evaluations and proposals per PR / incident; across replicas on Postgres (default: this process only). */
+  mutex?: KeyedLock;
   /** Octokit retry and throttling (tests turn them off). */
   retries?: boolean;
   throttle?: boolean;
@@ -41,7 +43,7 @@ export async function mountGitHub(http: HttpServer, config: GitHubConfig, deps: 
   const limiter = deps.limiter ?? createRateLimiter({ name: 'github-writes' });
   const Octokit = createOctokitClass({ limiter, log, retries: deps.retries ?? true, throttle: deps.throttle ?? true });
   const probot = new Probot({ appId: config.appId, privateKey: config.privateKey, secret: config.webhookSecret, baseUrl: config.apiUrl, Octokit, log });
-  const mutex = new KeyedMutex();
+  const mutex = deps.mutex ?? new KeyedMutex();
   const forge = new GitHubForge({ probot, policy: deps.policy, redactor: deps.redactor, log, dryRun: deps.dryRun, mutex });
   const app = pitcrewApp({ forge, log, dryRun: deps.dryRun, gate: { options: { policy: deps.policy }, mutex, log } });
   const middleware = await createNodeMiddleware(app, { probot, webhooksPath: WEBHOOK_PATH });

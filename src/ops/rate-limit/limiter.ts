@@ -1,4 +1,6 @@
+import { performance } from 'node:perf_hooks';
 import Bottleneck from 'bottleneck';
+import type { Telemetry } from '../telemetry.js';
 
 /**
  * A limiter for calls that create content on a downstream service (GitHub:
@@ -24,8 +26,12 @@ export interface LimiterOptions {
   perMinute?: number;
   /** Jobs started per hour (a reservoir refilled every hour). */
   perHour?: number;
-  /** Extra Bottleneck options, e.g. the Redis datastore. */
+  /** Extra Bottleneck options, e.g. the Redis datastore (see `redisDatastore` in ./redis.ts). */
   bottleneck?: Bottleneck.ConstructorOptions;
+  /** Reports how long each call waited before it ran. */
+  telemetry?: Pick<Telemetry, 'rateLimitWaited'>;
+  /** Datastore errors (Redis unreachable); jobs wait until it is back. */
+  onError?: (error: Error) => void;
 }
 
 export const GITHUB_WRITE_LIMITS = { maxConcurrent: 1, perMinute: 80, perHour: 500 } as const;
@@ -42,8 +48,17 @@ export function createRateLimiter(options: LimiterOptions): RateLimiter {
     reservoirRefreshInterval: 60 * 60_000,
     ...options.bottleneck,
   });
+  if (options.onError) limiter.on('error', options.onError);
+  const telemetry = options.telemetry;
   return {
-    schedule: (fn) => limiter.schedule(fn),
+    schedule: (fn) => {
+      if (!telemetry) return limiter.schedule(fn);
+      const queued = performance.now();
+      return limiter.schedule(() => {
+        telemetry.rateLimitWaited(options.name, performance.now() - queued);
+        return fn();
+      });
+    },
     pending: () => {
       const counts = limiter.counts();
       return (counts.RECEIVED ?? 0) + (counts.QUEUED ?? 0) + (counts.RUNNING ?? 0) + (counts.EXECUTING ?? 0);
