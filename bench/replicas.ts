@@ -100,7 +100,7 @@ function cpuMs(pid: number): number {
 async function startReplica(url: string): Promise<{ child: ChildProcess; port: number; dir: string }> {
   const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), 'pitcrew-bench-replicas-'));
-  const env = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', PITCREW_FROM_SOURCE: '1', PORT: String(port), PITCREW_ALERT_TOKEN: TOKEN, CHROMA_URL: 'http://127.0.0.1:9', LOG_LEVEL: 'warn', DATABASE_URL: url };
+  const env = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', PITCREW_FROM_SOURCE: '1', PORT: String(port), PITCREW_ALERT_TOKEN: TOKEN, CHROMA_URL: 'http://127.0.0.1:9', LOG_LEVEL: 'warn' as const, DATABASE_URL: url };
   const child = spawn(process.execPath, [join(root, 'bin/pitcrew.js'), 'serve'], { cwd: dir, env, stdio: 'ignore' });
   const agent = new Agent({ keepAlive: false });
   const deadline = Date.now() + 120_000;
