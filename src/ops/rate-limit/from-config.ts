@@ -10,12 +10,13 @@ import { createRateLimiter, type RateLimiter } from './limiter.js';
  */
 export async function githubWriteLimiter(config: Config, telemetry: Telemetry, log: Logger): Promise<RateLimiter> {
   const url = config.env.REDIS_URL;
-  const bottleneck = url ? (await import('./redis.js')).redisDatastore(url) : undefined;
+  const onError = (error: Error) => log.warn({ limiter: 'github-writes', err: error.message }, 'rate limiter datastore error; calls wait until it is back');
+  const shared = url ? (await import('./redis.js')).redisDatastore(url, onError) : undefined;
   if (url) log.info({ limiter: 'github-writes' }, 'rate limits shared through Redis');
   return createRateLimiter({
     name: 'github-writes',
     telemetry,
-    onError: (error) => log.warn({ limiter: 'github-writes', err: error.message }, 'rate limiter datastore error; calls wait until it is back'),
-    ...(bottleneck ? { bottleneck } : {}),
+    onError,
+    ...(shared ? { bottleneck: shared.bottleneck, shared } : {}),
   });
 }
