@@ -1,7 +1,11 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { describe, it } from 'node:test';
+import { loadConfig } from '../../../src/config/config.js';
+import { silentLogger } from '../../../src/ops/logger.js';
+import { limiterFromConfig } from '../../../src/ops/rate-limit/from-config.js';
 import { createRateLimiter, type RateLimiter } from '../../../src/ops/rate-limit/limiter.js';
+import { noopTelemetry } from '../../../src/ops/telemetry.js';
 import { redisDatastore } from '../../../src/ops/rate-limit/redis.js';
 
 const REDIS = process.env.TEST_REDIS_URL;
@@ -54,6 +58,23 @@ describe('rate limits shared through Redis (two replicas)', { skip }, () => {
     await Promise.all(limiters.map((limiter) => limiter.stop()));
     const outcomes = (await settled).map((s) => s.status);
     assert.equal(outcomes.filter((s) => s === 'rejected').length, 3, 'the 3 over budget were held, then dropped on stop');
+  });
+
+  it('REDIS_URL makes the limiters the service builds share one budget', async () => {
+    const name = `test-config-${randomBytes(4).toString('hex')}`;
+    const shared = await Promise.all([0, 1].map(() => limiterFromConfig(loadConfig({ REDIS_URL: REDIS! }), { name, perMinute: 60_000, perHour: 3 }, noopTelemetry, silentLogger())));
+    const local = await Promise.all([0, 1].map(() => limiterFromConfig(loadConfig({}), { name: `${name}-local`, perMinute: 60_000, perHour: 3 }, noopTelemetry, silentLogger())));
+    const ran = { shared: 0, local: 0 };
+    const jobs = [
+      ...shared.flatMap((limiter) => [0, 1, 2].map(() => limiter.schedule(async () => void ran.shared++))),
+      ...local.flatMap((limiter) => [0, 1, 2].map(() => limiter.schedule(async () => void ran.local++))),
+    ];
+    const settled = Promise.allSettled(jobs);
+    for (let i = 0; i < 500 && (ran.shared < 3 || ran.local < 6); i++) await new Promise((resolve) => setTimeout(resolve, 20));
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    assert.deepEqual(ran, { shared: 3, local: 6 }, 'with Redis the pair spends one budget of 3; without, each spends its own');
+    await Promise.all([...shared, ...local].map((limiter) => limiter.stop()));
+    await settled;
   });
 
   it('fails closed: while Redis cannot be reached, calls wait instead of going out unlimited', async () => {
