@@ -20,6 +20,8 @@ import { createPromTelemetry } from './ops/prom-telemetry.js';
 import { githubWriteLimiter } from './ops/rate-limit/from-config.js';
 import type { Telemetry } from './ops/telemetry.js';
 import { replicaLock, type ReplicaLock } from './store/advisory-lock.js';
+import { DeliveryClaims } from './store/delivery-claims.js';
+import { newWorkerId } from './store/queue/job-queue.js';
 import type { Chat } from './pipeline/ports/chat.js';
 import { responderFromConfig, type Responder } from './pipeline/respond-from-config.js';
 import { storedKillSwitch } from './store/kill-switch.js';
@@ -111,7 +113,9 @@ export async function startService(config: Config, log: Logger, deps: ServiceDep
     // 4. GitHub: webhooks and the Forge when configured, else the app setup page.
     const limiter = config.github ? await githubWriteLimiter(config, telemetry, log) : undefined;
     if (limiter) stops.push(() => limiter.stop());
-    const github = await startGitHubFromConfig(config, http, log, port, { mutex: locks, ...(limiter ? { limiter } : {}) });
+    const deliveries = new DeliveryClaims(store, clock, newWorkerId('webhooks'));
+    stops.push(deliveries.schedulePrune(log));
+    const github = await startGitHubFromConfig(config, http, log, port, { mutex: locks, deliveries, ...(limiter ? { limiter } : {}) });
     if (github) stops.push(() => github.stop());
 
     // 5. Respond to incidents: show them in chat, retrieve, plan, propose (stages 2–4).

@@ -147,6 +147,18 @@ export interface IncidentEventsTable {
   detail: string;
 }
 
+/** A webhook delivery claimed by a replica: handled once however often it arrives (migration 0090). */
+export interface WebhookDeliveriesTable {
+  id: string;
+  /** e.g. `github`. */
+  source: string;
+  event: string;
+  state: 'processing' | 'done';
+  claimed_by: string;
+  claimed_at: number;
+  completed_at: number | null;
+}
+
 export interface Database {
   settings: SettingsTable;
   plan_decisions: PlanDecisionsTable;
@@ -156,4 +168,5 @@ export interface Database {
   incidents: IncidentsTable;
   incident_alerts: IncidentAlertsTable;
   incident_events: IncidentEventsTable;
+  webhook_deliveries: WebhookDeliveriesTable;
 }

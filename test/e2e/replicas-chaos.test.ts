@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
 import { openStore } from '../../src/store/store.js';
 import { freshStoreConfig } from '../support/databases.js';
-import { assertExactlyOnce, countRows, postAlert, replicaSkip, scrape, startReplicas, waitForInbox } from '../support/replicas.js';
+import { assertExactlyOnce, countRows, deliverAlert, postAlert, replicaSkip, scrape, startReplicas, waitForInbox } from '../support/replicas.js';
 
 const ALERTS = 2_000;
 const GROUPS = 40;
@@ -54,7 +54,7 @@ describe('kill -9 of one replica while both process alerts', { skip: replicaSkip
 
     // 2. The senders retry what was not acked, on the survivor (Alertmanager retries until it gets a 2xx).
     for (const index of unacked) {
-      const id = await postAlert(survivor!.base, index, GROUPS);
+      const id = await deliverAlert(survivor!.base, index, GROUPS);
       assert.ok(id, `the survivor acks the retry of alert ${index}`);
       acked.set(index, id);
     }

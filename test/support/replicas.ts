@@ -25,19 +25,39 @@ export function alertBody(index: number, groups: number) {
   return alertmanagerBody([{ name: `Replica${index % groups}`, fingerprint: `fp-${index}`, labels: { instance: `host-${index}` } }], `group-${index % groups}`);
 }
 
+/** Why deliveries were not acked (status code or connection error), for the test's log line. */
+export const refusals = new Map<string, number>();
+
 /** Posts one alert; the inbox job id when acked (202), undefined when refused or the connection failed. */
 export async function postAlert(base: string, index: number, groups: number): Promise<string | undefined> {
+  let reason: string;
   try {
     const response = await fetch(`${base}/alerts/alertmanager`, {
       method: 'POST',
       headers: { authorization: `Bearer ${REPLICA_TOKEN}`, 'content-type': 'application/json' },
       body: JSON.stringify(alertBody(index, groups)),
     });
-    const answer = (await response.json()) as { id?: string };
-    return response.status === 202 ? answer.id : undefined;
-  } catch {
-    return undefined;
+    const answer = (await response.json()) as { id?: string; error?: string };
+    if (response.status === 202) return answer.id;
+    reason = `${response.status} ${answer.error ?? ''}`.trim();
+  } catch (error) {
+    reason = (error as Error).message;
   }
+  refusals.set(reason, (refusals.get(reason) ?? 0) + 1);
+  return undefined;
+}
+
+/**
+ * Delivers like Alertmanager: a refused delivery (503 while the store is
+ * busy, a reset connection) is retried, a few times, a moment later.
+ */
+export async function deliverAlert(base: string, index: number, groups: number, attempts = 10): Promise<string | undefined> {
+  for (let attempt = 1; attempt <= attempts; attempt++) {
+    const id = await postAlert(base, index, groups);
+    if (id) return id;
+    await sleep(200 * attempt);
+  }
+  return undefined;
 }
 
 export async function countRows(store: Store, query: string): Promise<Record<string, number>> {

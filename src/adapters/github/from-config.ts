@@ -13,7 +13,7 @@ export async function startGitHubFromConfig(
   http: HttpServer,
   log: Logger,
   port: number,
-  shared: Pick<GitHubDeps, 'limiter' | 'mutex'> = {},
+  shared: Pick<GitHubDeps, 'limiter' | 'mutex' | 'deliveries'> = {},
 ): Promise<GitHubService | null> {
   if (config.github) {
     // Loaded on demand: Probot, Octokit and secretlint cost startup time a service without GitHub should not pay.

@@ -7,6 +7,7 @@ import type { Logger } from '../../ops/logger.js';
 import { createRateLimiter, type RateLimiter } from '../../ops/rate-limit/limiter.js';
 import type { Redactor } from '../../ops/redaction/redactor.js';
 import { pitcrewApp } from './app.js';
+import { dedupeDeliveries, type DeliveryClaimPort, type WebhookReceiver } from './dedupe-deliveries.js';
 import { GitHubForge } from './forge.js';
 import { createOctokitClass } from './octokit.js';
 import { WEBHOOK_PATH } from './setup.js';
@@ -25,6 +26,8 @@ export interface GitHubDeps {
   limiter?: RateLimiter;
   /** Serializes gate evaluations and proposals per PR / incident; across replicas on Postgres (default: this process only). */
   mutex?: KeyedLock;
+  /** Delivery claims shared by the replicas: each delivery is handled once (default: no dedupe). */
+  deliveries?: DeliveryClaimPort;
   /** Octokit retry and throttling (tests turn them off). */
   retries?: boolean;
   throttle?: boolean;
@@ -47,6 +50,7 @@ export async function mountGitHub(http: HttpServer, config: GitHubConfig, deps: 
   const forge = new GitHubForge({ probot, policy: deps.policy, redactor: deps.redactor, log, dryRun: deps.dryRun, mutex });
   const app = pitcrewApp({ forge, log, dryRun: deps.dryRun, gate: { options: { policy: deps.policy }, mutex, log } });
   const middleware = await createNodeMiddleware(app, { probot, webhooksPath: WEBHOOK_PATH });
+  if (deps.deliveries) dedupeDeliveries(probot.webhooks as unknown as WebhookReceiver, deps.deliveries, log);
   http.route('POST', WEBHOOK_PATH, async (req, res) => {
     await middleware(req, res, () => res.writeHead(404).end());
   });
