@@ -15,6 +15,13 @@ import { startKnowledge, type KnowledgeService } from './knowledge/knowledge-ser
 import type { Logger } from './ops/logger.js';
 import { createIntakeMetrics, registerQueueGauges } from './ops/intake-metrics.js';
 import { createMetrics } from './ops/metrics.js';
+import { incidentTelemetry } from './ops/incident-telemetry.js';
+import { createPromTelemetry } from './ops/prom-telemetry.js';
+import { githubWriteLimiter } from './ops/rate-limit/from-config.js';
+import type { Telemetry } from './ops/telemetry.js';
+import { replicaLock, type ReplicaLock } from './store/advisory-lock.js';
+import { DeliveryClaims } from './store/delivery-claims.js';
+import { newWorkerId } from './store/queue/job-queue.js';
 import type { Chat } from './pipeline/ports/chat.js';
 import { responderFromConfig, type Responder } from './pipeline/respond-from-config.js';
 import { storedKillSwitch } from './store/kill-switch.js';
@@ -46,6 +53,13 @@ export interface RunningService {
   killSwitch: KillSwitch;
   /** The on-call handoff (`/pitcrew handoff`, and the PITCREW_HANDOFF_CRON schedule when set). */
   handoff: HandoffService;
+  /**
+   * Trust metrics (decision latency, action outcomes, MTTR, LLM spend, overrides,
+   * rate-limit waits, breaker state) on /metrics; other parts report through it.
+   */
+  telemetry: Telemetry;
+  /** Per-key lock across replicas (Postgres advisory locks; in-process on SQLite). */
+  locks: ReplicaLock;
   /** Stop accepting, finish in-flight work, close the store, stop Chroma. */
   stop(): Promise<void>;
 }
@@ -63,6 +77,7 @@ export interface ServiceDeps {
 export async function startService(config: Config, log: Logger, deps: ServiceDeps = {}): Promise<RunningService> {
   const clock = deps.clock ?? systemClock;
   const metrics = createMetrics();
+  const telemetry = createPromTelemetry(metrics);
   const http = new HttpServer(log, metrics);
   const checks: ReadinessCheck[] = [];
   const stops: Array<() => Promise<void>> = [];
@@ -87,6 +102,9 @@ export async function startService(config: Config, log: Logger, deps: ServiceDep
     const [store, chroma] = await bothOrStop(openStore(config.store), startChroma(config.chroma, log), stops);
     log.info({ store: store.description }, 'store ready');
     const killSwitch = storedKillSwitch(new SettingsRepo(store.db, clock));
+    // No leader: replicas coordinate through Postgres (locks, queue claims) and Redis (rate limits). ADR 0015.
+    const locks = replicaLock(config.store, log);
+    stops.push(() => locks.close());
 
     // 3. Knowledge opens in the background (and keeps retrying while Chroma is
     // down): intake must ack alerts even when the vector store is unreachable.
@@ -101,19 +119,29 @@ export async function startService(config: Config, log: Logger, deps: ServiceDep
     stops.push(() => knowledge.stop());
 
     // 4. GitHub: webhooks and the Forge when configured, else the app setup page.
-    const github = await startGitHubFromConfig(config, http, log, port, { fixPulls: storeFixPullRecorder(store, () => clock.now()) });
+    const limiter = config.github ? await githubWriteLimiter(config, telemetry, log) : undefined;
+    if (limiter) stops.push(() => limiter.stop());
+    const deliveries = new DeliveryClaims(store, clock, newWorkerId('webhooks'));
+    stops.push(deliveries.schedulePrune(log));
+    const github = await startGitHubFromConfig(config, http, log, port, {
+      mutex: locks,
+      deliveries,
+      fixPulls: storeFixPullRecorder(store, () => clock.now()),
+      ...(limiter ? { limiter } : {}),
+    });
     if (github) stops.push(() => github.stop());
 
     // 5. Respond to incidents: show them in chat, retrieve, plan, propose (stages 2–4).
     const chat = deps.chat ?? logChat(log);
-    const responder = responderFromConfig({ config, store, knowledge, chat, forge: github?.forge ?? null, clock, log });
+    const responder = responderFromConfig({ config, store, knowledge, chat, forge: github?.forge ?? null, clock, log, telemetry });
 
     // 5b. The on-call handoff, and its schedule when configured.
     const handoff = await startHandoffFromConfig({ config, store, killSwitch, clock, log, forge: github?.forge ?? null, ...(deps.handoffPublishers ? { publishers: deps.handoffPublishers } : {}) });
     stops.push(() => handoff.stop());
 
     // 6. Intake: inbox and outbox workers; from here on alerts are acked.
-    const subscribers = [responder, ...(deps.subscribers ?? [])];
+    // Telemetry first: a responder failure retries the change, and MTTR must not wait on it.
+    const subscribers = [incidentTelemetry(telemetry), responder, ...(deps.subscribers ?? [])];
     const intake = await startIntake({ store, storeConfig: config.store, clock, log, metrics: intakeMetrics, policy: config.incidents, queue: config.queue, subscribers });
     stops.push(() => intake.stop());
     stops.push(() => responder.stop()); // stops run in reverse: waits for Chroma are given up before intake drains
@@ -131,7 +159,7 @@ export async function startService(config: Config, log: Logger, deps: ServiceDep
     }
     if (!config.alerts.token) log.warn('PITCREW_ALERT_TOKEN is not set: alert endpoints accept requests from loopback only');
 
-    return { port, store, chroma, knowledge, intake, github, responder, killSwitch, handoff: handoff.service, stop: stopAll };
+    return { port, store, chroma, knowledge, intake, github, responder, killSwitch, handoff: handoff.service, telemetry, locks, stop: stopAll };
   } catch (error) {
     await stopAll();
     throw error;

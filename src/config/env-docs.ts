@@ -61,6 +61,13 @@ export const ENV_DOCS: Record<EnvName, EnvDoc> = {
     fix: 'Unset DATABASE_URL to use the embedded SQLite file, or set it to postgres://user:password@host:5432/dbname.',
     example: 'postgres://postgres@127.0.0.1:5432/pitcrew',
   },
+  REDIS_URL: {
+    group: 'store',
+    help: 'Unset: rate limits (GitHub writes) are kept per process. Set: they are kept in this Redis and hold across every replica together; required when running more than one replica.',
+    fix: 'Unset REDIS_URL for a single replica, or set it to redis://[user:password@]host:6379[/db] (rediss:// for TLS).',
+    example: 'redis://127.0.0.1:6379',
+    secret: true,
+  },
   CHROMA_URL: {
     group: 'chroma',
     help: 'Unset: pitcrew starts the Chroma server bundled with the chromadb package. Set: use that server.',

@@ -67,6 +67,7 @@ export const Env = z.object({
   PITCREW_DRY_RUN: withDefault(boolean, false),
   // store
   DATABASE_URL: optional(databaseUrl),
+  REDIS_URL: optional(z.url({ protocol: /^rediss?$/, error: 'is not a redis:// or rediss:// URL' })),
   // chroma
   CHROMA_URL: optional(httpUrl),
   PITCREW_CHROMA_PORT: withDefault(port, 0),

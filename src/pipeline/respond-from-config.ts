@@ -6,6 +6,7 @@ import { PitcrewError } from '../domain/errors.js';
 import type { Knowledge } from '../knowledge/knowledge.js';
 import type { KnowledgeService } from '../knowledge/knowledge-service.js';
 import type { Logger } from '../ops/logger.js';
+import type { Telemetry } from '../ops/telemetry.js';
 import { DecisionRepo } from '../store/decision-repo.js';
 import { IncidentRepo } from '../store/incident-repo.js';
 import type { Store } from '../store/store.js';
@@ -21,6 +22,7 @@ export interface ResponderWiring {
   forge: Forge | null;
   clock: Clock;
   log: Logger;
+  telemetry?: Telemetry;
 }
 
 export type Responder = IncidentSubscriber & {
@@ -74,7 +76,7 @@ export function responderFromConfig(wiring: ResponderWiring): Responder {
   };
 }
 
-async function build({ config, store, knowledge, chat, forge, clock, log }: ResponderWiring, stopping: AbortSignal): Promise<IncidentResponder> {
+async function build({ config, store, knowledge, chat, forge, clock, log, telemetry }: ResponderWiring, stopping: AbortSignal): Promise<IncidentResponder> {
   const [{ IncidentResponder }, { plannerDepsFromConfig }, { plannerTools }] = await Promise.all([
     import('./respond.js'),
     import('../planner/from-config.js'),
@@ -92,5 +94,7 @@ async function build({ config, store, knowledge, chat, forge, clock, log }: Resp
     ...(planner.policy.defaultRepo ? { defaultRepo: planner.policy.defaultRepo } : {}),
     signalsOf: async (incidentId) => (await incidents.alerts(incidentId)).map((alert) => alert.signal),
     log,
+    now: () => clock.now(),
+    ...(telemetry ? { telemetry } : {}),
   });
 }

@@ -6,6 +6,7 @@ import type { Plan } from '../domain/plan.js';
 import type { Retriever } from '../domain/retrieval.js';
 import type { Signal } from '../domain/signal.js';
 import type { Logger } from '../ops/logger.js';
+import { noopTelemetry, type Telemetry } from '../ops/telemetry.js';
 import { plan as runPlanner, type PlannerDeps } from '../planner/plan.js';
 import type { DecisionRepo } from '../store/decision-repo.js';
 import { toPlanningContext } from './planning-context.js';
@@ -39,6 +40,10 @@ export interface ResponderDeps {
   /** The alerts behind an incident, for a change that carries no signal (e.g. a reopen by a refire). */
   signalsOf: (incidentId: string) => Promise<Signal[]>;
   log: Logger;
+  /** Decision latency, tokens and cost per plan (default: none). */
+  telemetry?: Telemetry;
+  /** Epoch ms now, for plan → PR latency (default: the planner's clock). */
+  now?: () => number;
 }
 
 export class IncidentResponder implements IncidentSubscriber {
@@ -56,15 +61,15 @@ export class IncidentResponder implements IncidentSubscriber {
       this.deps.log.warn({ incidentId: incident.id, change: change.id }, 'incident has no signal to plan from');
       return;
     }
-    const { plan } = await this.planOnce(change.id, incident, signal);
-    if (this.deps.autoPropose) await this.propose(incident, plan);
+    const { plan, decidedAt } = await this.planOnce(change, incident, signal);
+    if (this.deps.autoPropose) await this.propose(incident, plan, decidedAt);
   }
 
   /** Opens or updates the fix PR for the incident's latest plan (the chat "Propose fix PR" button calls this too). */
   async proposeLatest(incident: Incident, requestedBy?: string): Promise<ProposeOutcome | { status: 'not_proposed'; reason: string }> {
     const decision = await this.deps.decisions.latestForIncident(incident.id);
     if (!decision) return { status: 'not_proposed', reason: 'no plan has been made for this incident yet' };
-    return this.propose(incident, decision.plan, requestedBy);
+    return this.propose(incident, decision.plan, decision.createdAt, requestedBy);
   }
 
   private async leadSignal(change: IncidentChange): Promise<Signal | undefined> {
@@ -72,10 +77,11 @@ export class IncidentResponder implements IncidentSubscriber {
   }
 
   /** Plans once per change: a redelivered change finds its decision and reuses it (an LLM would not answer the same twice). */
-  private async planOnce(changeId: string, incident: Incident, signal: Signal): Promise<{ plan: Plan; decisionId: string }> {
+  private async planOnce(change: IncidentChange, incident: Incident, signal: Signal): Promise<{ plan: Plan; decisionId: string; decidedAt: number }> {
+    const changeId = change.id;
     const ids = deterministicIds(changeId);
     const recorded = await this.deps.decisions.get(ids('dec'));
-    if (recorded) return { plan: recorded.plan, decisionId: recorded.id };
+    if (recorded) return { plan: recorded.plan, decisionId: recorded.id, decidedAt: recorded.createdAt };
 
     const retriever = await this.deps.retriever().catch(async (error: unknown) => {
       // Say so once in the thread, then fail: the queue retries the change until Chroma is back.
@@ -89,12 +95,24 @@ export class IncidentResponder implements IncidentSubscriber {
 
     const { plan, decision } = await runPlanner(toPlanningContext(signal, retrieval, incident.id), { ...this.deps.planner, newId: ids, logger: this.deps.log });
     await this.deps.decisions.save(decision);
+    // Counted once per decision: a redelivered change returned above, before planning again.
+    this.telemetry.planned({
+      planner: decision.planner,
+      signalToPlanMs: decision.createdAt - change.at,
+      tokens: decision.tokens,
+      costUsd: decision.estimatedCostUsd,
+      ...(decision.model ? { model: decision.model } : {}),
+    });
     this.deps.log.info({ incidentId: incident.id, planId: plan.id, decisionId: decision.id, risk: plan.risk, actions: plan.actions.length, planner: decision.planner }, 'incident planned');
     await this.deps.chat.reply(incident, `plan:${changeId}`, { kind: 'plan', plan, decisionId: decision.id });
-    return { plan, decisionId: decision.id };
+    return { plan, decisionId: decision.id, decidedAt: decision.createdAt };
   }
 
-  private async propose(incident: Incident, plan: Plan, requestedBy?: string): Promise<ProposeOutcome | { status: 'not_proposed'; reason: string }> {
+  private get telemetry(): Telemetry {
+    return this.deps.telemetry ?? noopTelemetry;
+  }
+
+  private async propose(incident: Incident, plan: Plan, decidedAt: number, requestedBy?: string): Promise<ProposeOutcome | { status: 'not_proposed'; reason: string }> {
     const reason = this.whyNotProposable(plan);
     if (reason) {
       this.deps.log.info({ incidentId: incident.id, planId: plan.id, reason }, 'fix PR not proposed');
@@ -109,6 +127,7 @@ export class IncidentResponder implements IncidentSubscriber {
       ...(requestedBy ? { proposedBy: requestedBy } : {}),
       links: thread?.permalink ? { slackThread: thread.permalink } : {},
     });
+    this.telemetry.proposed({ planToPrMs: (this.deps.now ?? (() => this.deps.planner.clock.now()))() - decidedAt, outcome: outcome.status });
     await this.deps.chat.reply(incident, `proposal:${incident.id}`, { kind: 'proposal', outcome, ...(requestedBy ? { requestedBy } : {}) });
     return outcome;
   }

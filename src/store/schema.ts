@@ -185,6 +185,18 @@ export interface FixPullEventsTable {
   recorded_at: number;
 }
 
+/** A webhook delivery claimed by a replica: handled once however often it arrives (migration 0090). */
+export interface WebhookDeliveriesTable {
+  id: string;
+  /** e.g. `github`. */
+  source: string;
+  event: string;
+  state: 'processing' | 'done';
+  claimed_by: string;
+  claimed_at: number;
+  completed_at: number | null;
+}
+
 export interface Database {
   settings: SettingsTable;
   plan_decisions: PlanDecisionsTable;
@@ -196,4 +208,5 @@ export interface Database {
   incident_events: IncidentEventsTable;
   fix_pull_requests: FixPullRequestsTable;
   fix_pull_events: FixPullEventsTable;
+  webhook_deliveries: WebhookDeliveriesTable;
 }

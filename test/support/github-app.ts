@@ -2,6 +2,7 @@ import { after } from 'node:test';
 import { pino, type Logger } from 'pino';
 import { Writable } from 'node:stream';
 import type { FixPullRecorder } from '../../src/adapters/github/fix-pull-tracker.js';
+import type { DeliveryClaimPort } from '../../src/adapters/github/dedupe-deliveries.js';
 import { mountGitHub, type GitHubService } from '../../src/adapters/github/mount.js';
 import type { Policy } from '../../src/domain/policy.js';
 import { HttpServer } from '../../src/http/server.js';
@@ -43,7 +44,7 @@ export interface PitcrewOnFake {
  * carol and dave (team sre), erin and frank (team sre-leads), pat (team
  * payments), mallory (a writer who approves nothing).
  */
-export async function pitcrewOnFake(options: { files?: Record<string, string>; policy?: Policy; dryRun?: boolean; perMinute?: number; fixPulls?: FixPullRecorder } = {}): Promise<PitcrewOnFake> {
+export async function pitcrewOnFake(options: { files?: Record<string, string>; policy?: Policy; dryRun?: boolean; perMinute?: number; fixPulls?: FixPullRecorder; deliveries?: DeliveryClaimPort } = {}): Promise<PitcrewOnFake> {
   const http = new HttpServer(silentLogger(), createMetrics({ defaultMetrics: false }));
   const port = await http.listen(0, '127.0.0.1');
   const fake = await FakeGitHub.start();
@@ -71,6 +72,7 @@ export async function pitcrewOnFake(options: { files?: Record<string, string>; p
   const github = await mountGitHub(http, { appId: app.id, privateKey: app.privateKey!, webhookSecret: secret, apiUrl: fake.url }, {
     log, policy: options.policy ?? githubPolicy(), redactor: createRedactor(), dryRun: options.dryRun ?? false, limiter, retries: false, throttle: false,
     ...(options.fixPulls ? { fixPulls: options.fixPulls } : {}),
+    ...(options.deliveries ? { deliveries: options.deliveries } : {}),
   });
   after(async () => {
     await fake.settled();

@@ -1,7 +1,7 @@
 import type { Probot } from 'probot';
 import { PitcrewError } from '../../domain/errors.js';
 import type { Policy } from '../../domain/policy.js';
-import type { KeyedMutex } from '../../ops/keyed-mutex.js';
+import type { KeyedLock } from '../../ops/keyed-mutex.js';
 import type { Logger } from '../../ops/logger.js';
 import type { Redactor } from '../../ops/redaction/redactor.js';
 import type { GateResult, RepoConfigRead } from '../../pipeline/gate/facts.js';
@@ -24,7 +24,7 @@ export interface GitHubForgeDeps {
   redactor: Redactor;
   log: Logger;
   dryRun: boolean;
-  mutex: KeyedMutex;
+  mutex: KeyedLock;
 }
 
 export class GitHubForge implements Forge {

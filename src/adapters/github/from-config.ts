@@ -1,15 +1,20 @@
 import type { Config } from '../../config/config.js';
 import type { HttpServer } from '../../http/server.js';
 import type { Logger } from '../../ops/logger.js';
-import type { FixPullRecorder } from './fix-pull-tracker.js';
-import type { GitHubService } from './mount.js';
+import type { GitHubDeps, GitHubService } from './mount.js';
 
 /**
  * GitHub from configuration: the app and its Forge when APP_ID, the key and
  * WEBHOOK_SECRET are set; otherwise, unless PITCREW_GITHUB_SETUP=false, the
  * setup page that registers the app. Returns null when GitHub is off.
  */
-export async function startGitHubFromConfig(config: Config, http: HttpServer, log: Logger, port: number, extra: { fixPulls?: FixPullRecorder } = {}): Promise<GitHubService | null> {
+export async function startGitHubFromConfig(
+  config: Config,
+  http: HttpServer,
+  log: Logger,
+  port: number,
+  shared: Pick<GitHubDeps, 'limiter' | 'mutex' | 'deliveries' | 'fixPulls'> = {},
+): Promise<GitHubService | null> {
   if (config.github) {
     // Loaded on demand: Probot, Octokit and secretlint cost startup time a service without GitHub should not pay.
     const { mountGitHub } = await import('./mount.js');
@@ -19,7 +24,7 @@ export async function startGitHubFromConfig(config: Config, http: HttpServer, lo
       policy: loadPolicy(config.planning.policyFile),
       redactor: createRedactor({ extraPatterns: config.planning.redactPatterns }),
       dryRun: config.dryRun,
-      ...extra,
+      ...shared,
     });
     log.info({ appId: config.github.appId, apiUrl: config.github.apiUrl, webhooks: '/api/github/webhooks' }, 'github app mounted');
     return service;

@@ -2,12 +2,13 @@ import { Probot, createNodeMiddleware } from 'probot';
 import type { GitHubConfig } from '../../config/config.js';
 import type { Policy } from '../../domain/policy.js';
 import type { HttpServer } from '../../http/server.js';
-import { KeyedMutex } from '../../ops/keyed-mutex.js';
+import { KeyedMutex, type KeyedLock } from '../../ops/keyed-mutex.js';
 import type { Logger } from '../../ops/logger.js';
 import { createRateLimiter, type RateLimiter } from '../../ops/rate-limit/limiter.js';
 import type { Redactor } from '../../ops/redaction/redactor.js';
 import { pitcrewApp } from './app.js';
 import type { FixPullRecorder } from './fix-pull-tracker.js';
+import { dedupeDeliveries, type DeliveryClaimPort, type WebhookReceiver } from './dedupe-deliveries.js';
 import { GitHubForge } from './forge.js';
 import { createOctokitClass } from './octokit.js';
 import { WEBHOOK_PATH } from './setup.js';
@@ -24,6 +25,10 @@ export interface GitHubDeps {
   dryRun: boolean;
   /** The shared content-creation limiter; one is made when absent. */
   limiter?: RateLimiter;
+  /** Serializes gate evaluations and proposals per PR / incident; across replicas on Postgres (default: this process only). */
+  mutex?: KeyedLock;
+  /** Delivery claims shared by the replicas: each delivery is handled once (default: no dedupe). */
+  deliveries?: DeliveryClaimPort;
   /** Octokit retry and throttling (tests turn them off). */
   retries?: boolean;
   throttle?: boolean;
@@ -44,10 +49,11 @@ export async function mountGitHub(http: HttpServer, config: GitHubConfig, deps: 
   const limiter = deps.limiter ?? createRateLimiter({ name: 'github-writes' });
   const Octokit = createOctokitClass({ limiter, log, retries: deps.retries ?? true, throttle: deps.throttle ?? true });
   const probot = new Probot({ appId: config.appId, privateKey: config.privateKey, secret: config.webhookSecret, baseUrl: config.apiUrl, Octokit, log });
-  const mutex = new KeyedMutex();
+  const mutex = deps.mutex ?? new KeyedMutex();
   const forge = new GitHubForge({ probot, policy: deps.policy, redactor: deps.redactor, log, dryRun: deps.dryRun, mutex });
   const app = pitcrewApp({ forge, log, dryRun: deps.dryRun, gate: { options: { policy: deps.policy }, mutex, log }, ...(deps.fixPulls ? { fixPulls: deps.fixPulls } : {}) });
   const middleware = await createNodeMiddleware(app, { probot, webhooksPath: WEBHOOK_PATH });
+  if (deps.deliveries) dedupeDeliveries(probot.webhooks as unknown as WebhookReceiver, deps.deliveries, log);
   http.route('POST', WEBHOOK_PATH, async (req, res) => {
     await middleware(req, res, () => res.writeHead(404).end());
   });

@@ -1,4 +1,6 @@
+import { performance } from 'node:perf_hooks';
 import Bottleneck from 'bottleneck';
+import type { Telemetry } from '../telemetry.js';
 
 /**
  * A limiter for calls that create content on a downstream service (GitHub:
@@ -24,8 +26,14 @@ export interface LimiterOptions {
   perMinute?: number;
   /** Jobs started per hour (a reservoir refilled every hour). */
   perHour?: number;
-  /** Extra Bottleneck options, e.g. the Redis datastore. */
+  /** Extra Bottleneck options, e.g. the Redis datastore (see `redisDatastore` in ./redis.ts). */
   bottleneck?: Bottleneck.ConstructorOptions;
+  /** Reports how long each call waited before it ran. */
+  telemetry?: Pick<Telemetry, 'rateLimitWaited'>;
+  /** Datastore errors (Redis unreachable); jobs wait until it is back. */
+  onError?: (error: Error) => void;
+  /** The shared datastore's connection: every call waits until it is up (fail closed, see ./redis.ts). */
+  shared?: { available(): Promise<void>; connected(): boolean; close(): void };
 }
 
 export const GITHUB_WRITE_LIMITS = { maxConcurrent: 1, perMinute: 80, perHour: 500 } as const;
@@ -42,16 +50,48 @@ export function createRateLimiter(options: LimiterOptions): RateLimiter {
     reservoirRefreshInterval: 60 * 60_000,
     ...options.bottleneck,
   });
+  if (options.onError) limiter.on('error', options.onError);
+  const telemetry = options.telemetry;
+  const shared = options.shared;
+  let stopped = false;
+  const schedule = <T>(fn: () => Promise<T>): Promise<T> => {
+    if (!telemetry) return limiter.schedule(fn);
+    const queued = performance.now();
+    return limiter.schedule(() => {
+      telemetry.rateLimitWaited(options.name, performance.now() - queued);
+      return fn();
+    });
+  };
+  let waiting = 0;
   return {
-    schedule: (fn) => limiter.schedule(fn),
+    schedule: async (fn) => {
+      if (!shared) return schedule(fn);
+      waiting++;
+      try {
+        await shared.available();
+      } finally {
+        waiting--;
+      }
+      if (stopped) throw new Error(`${options.name}: the rate limiter was stopped`);
+      return schedule(fn);
+    },
     pending: () => {
       const counts = limiter.counts();
-      return (counts.RECEIVED ?? 0) + (counts.QUEUED ?? 0) + (counts.RUNNING ?? 0) + (counts.EXECUTING ?? 0);
+      return waiting + (counts.RECEIVED ?? 0) + (counts.QUEUED ?? 0) + (counts.RUNNING ?? 0) + (counts.EXECUTING ?? 0);
     },
     // Queued jobs are rejected (a spent hourly budget would otherwise hold shutdown for up to an hour).
     stop: async () => {
+      stopped = true;
+      // Bottleneck's stop talks to the datastore and would wait forever for a Redis that is down.
+      if (shared && !shared.connected()) {
+        shared.close();
+        // Without flushing: closes the client and Bottleneck's subscriber, which would otherwise keep reconnecting.
+        await limiter.disconnect(false);
+        return;
+      }
       await limiter.stop({ dropWaitingJobs: true, dropErrorMessage: `${options.name}: the rate limiter was stopped` });
       await limiter.disconnect();
+      shared?.close();
     },
   };
 }

@@ -1,4 +1,4 @@
-import type { KeyedMutex } from '../../ops/keyed-mutex.js';
+import type { KeyedLock } from '../../ops/keyed-mutex.js';
 import type { Logger } from '../../ops/logger.js';
 import type { PinnedGate, PullRef } from '../ports/forge.js';
 import { evaluateGate, type GateOptions } from './evaluate.js';
@@ -16,7 +16,7 @@ export interface GateIo {
 
 export interface GateStageDeps {
   options: GateOptions;
-  mutex: KeyedMutex;
+  mutex: KeyedLock;
   log: Logger;
 }
 

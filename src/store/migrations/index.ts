@@ -6,6 +6,7 @@ import * as m0030 from './0030-ci-failure-history.js';
 import * as m0031 from './0031-ci-confirmed-diagnoses.js';
 import * as m0040 from './0040-plan-decisions.js';
 import * as m0080 from './0080-fix-pull-requests.js';
+import * as m0090 from './0090-webhook-deliveries.js';
 
 /**
  * Every migration, in order. One set for SQLite and Postgres: migrations use
@@ -21,4 +22,5 @@ export const migrations: Record<string, Migration> = {
   '0031-ci-confirmed-diagnoses': m0031,
   '0040-plan-decisions': m0040,
   '0080-fix-pull-requests': m0080,
+  '0090-webhook-deliveries': m0090,
 };
