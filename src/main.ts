@@ -93,7 +93,7 @@ export async function startService(config: Config, log: Logger, deps: ServiceDep
     stops.push(() => knowledge.stop());
 
     // 4. GitHub: webhooks and the Forge when configured, else the app setup page.
-    const github = await startGitHubFromConfig(config, http, log, port);
+    const github = await startGitHubFromConfig(config, http, log, port, { store, knowledge, clock });
     if (github) stops.push(() => github.stop());
 
     // 5. Respond to incidents: show them in chat, retrieve, plan, propose (stages 2–4).

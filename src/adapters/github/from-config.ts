@@ -1,6 +1,7 @@
 import type { Config } from '../../config/config.js';
 import type { HttpServer } from '../../http/server.js';
 import type { Logger } from '../../ops/logger.js';
+import type { CiWiring } from './ci-wiring.js';
 import type { GitHubService } from './mount.js';
 
 /**
@@ -8,16 +9,17 @@ import type { GitHubService } from './mount.js';
  * WEBHOOK_SECRET are set; otherwise, unless PITCREW_GITHUB_SETUP=false, the
  * setup page that registers the app. Returns null when GitHub is off.
  */
-export async function startGitHubFromConfig(config: Config, http: HttpServer, log: Logger, port: number): Promise<GitHubService | null> {
+export async function startGitHubFromConfig(config: Config, http: HttpServer, log: Logger, port: number, ci?: Omit<CiWiring, 'redactSync'>): Promise<GitHubService | null> {
   if (config.github) {
     // Loaded on demand: Probot, Octokit and secretlint cost startup time a service without GitHub should not pay.
     const { mountGitHub } = await import('./mount.js');
-    const [{ loadPolicy }, { createRedactor }] = await Promise.all([import('../../planner/policy-file.js'), import('../../ops/redaction/redactor.js')]);
+    const [{ loadPolicy }, { createRedactor, createSyncRedact }] = await Promise.all([import('../../planner/policy-file.js'), import('../../ops/redaction/redactor.js')]);
     const service = await mountGitHub(http, config.github, {
       log,
       policy: loadPolicy(config.planning.policyFile),
       redactor: createRedactor({ extraPatterns: config.planning.redactPatterns }),
       dryRun: config.dryRun,
+      ...(ci ? { ci: { ...ci, redactSync: createSyncRedact({ extraPatterns: config.planning.redactPatterns }) } } : {}),
     });
     log.info({ appId: config.github.appId, apiUrl: config.github.apiUrl, webhooks: '/api/github/webhooks' }, 'github app mounted');
     return service;

@@ -7,6 +7,7 @@ import type { Logger } from '../../ops/logger.js';
 import { createRateLimiter, type RateLimiter } from '../../ops/rate-limit/limiter.js';
 import type { Redactor } from '../../ops/redaction/redactor.js';
 import { pitcrewApp } from './app.js';
+import { ciHandlerDeps, type CiWiring } from './ci-wiring.js';
 import { GitHubForge } from './forge.js';
 import { createOctokitClass } from './octokit.js';
 import { WEBHOOK_PATH } from './setup.js';
@@ -26,6 +27,8 @@ export interface GitHubDeps {
   /** Octokit retry and throttling (tests turn them off). */
   retries?: boolean;
   throttle?: boolean;
+  /** CI-failure diagnosis; the app ignores CI events without it. */
+  ci?: CiWiring;
 }
 
 export interface GitHubService {
@@ -43,7 +46,8 @@ export async function mountGitHub(http: HttpServer, config: GitHubConfig, deps: 
   const probot = new Probot({ appId: config.appId, privateKey: config.privateKey, secret: config.webhookSecret, baseUrl: config.apiUrl, Octokit, log });
   const mutex = new KeyedMutex();
   const forge = new GitHubForge({ probot, policy: deps.policy, redactor: deps.redactor, log, dryRun: deps.dryRun, mutex });
-  const app = pitcrewApp({ forge, log, dryRun: deps.dryRun, gate: { options: { policy: deps.policy }, mutex, log } });
+  const ci = deps.ci ? ciHandlerDeps(deps.ci, { forge, policy: deps.policy, redactor: deps.redactor, log, dryRun: deps.dryRun, mutex }) : undefined;
+  const app = pitcrewApp({ forge, log, dryRun: deps.dryRun, gate: { options: { policy: deps.policy }, mutex, log }, ...(ci ? { ci } : {}) });
   const middleware = await createNodeMiddleware(app, { probot, webhooksPath: WEBHOOK_PATH });
   http.route('POST', WEBHOOK_PATH, async (req, res) => {
     await middleware(req, res, () => res.writeHead(404).end());
