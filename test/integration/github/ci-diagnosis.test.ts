@@ -188,6 +188,11 @@ describe('CI failure diagnosis through the GitHub App (signed webhooks from the 
     assert.match(body, /passed on the same commit/);
     assert.match(body, /\/pitcrew fix rerun/);
 
+    env.fake.addCollaborator(REPO, 'rita', 'read');
+    await env.fake.as('rita').comment(REPO, pull, '/pitcrew fix rerun');
+    await env.fake.settled();
+    assert.equal(env.fake.pulls(REPO).length, 1, 'someone with read access cannot get a fix PR opened');
+
     await env.fake.as('carol').comment(REPO, pull, '/pitcrew fix rerun');
     await env.fake.settled();
     const fixPr = env.fake.pulls(REPO).find((p) => p.number !== pull);
