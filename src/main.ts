@@ -128,6 +128,7 @@ export async function startService(config: Config, log: Logger, deps: ServiceDep
       deliveries,
       fixPulls: storeFixPullRecorder(store, () => clock.now()),
       ...(limiter ? { limiter } : {}),
+      ci: { store, knowledge, clock },
     });
     if (github) stops.push(() => github.stop());
 

@@ -3,6 +3,7 @@ import type { FailureCategory } from './categories.js';
 import { classifyLine, PREFILTER, PREFILTER_SYMBOLS, type LineClass } from './line-classifier.js';
 import { LearnedMatcher, type LearnedBlock } from './learning/matcher.js';
 import type { RepoProfile } from './learning/profile.js';
+import type { Template } from './learning/template.js';
 import { normalizeLine } from './normalize.js';
 import type { Ecosystem } from './rules/index.js';
 import { StepTracker, type Step } from './steps.js';
@@ -19,6 +20,10 @@ export interface AnalysisState {
   lines: number;
   /** Blocks found by the repository's learned patterns (empty without a profile). */
   learned: LearnedBlock[];
+  /** The repository's learned noise (line templates), empty without a profile. */
+  decoys: Template[];
+  /** Rule ids of lines this repository confirmed as failures, empty without a profile. */
+  kinds: string[];
 }
 
 /** A recent line. Quiet lines are kept raw and normalized only if someone looks back at them. */
@@ -75,9 +80,13 @@ export class LogAnalyzer {
   private readonly ecosystems: AnalysisState['ecosystems'] = {};
   private lineCount = 0;
   private readonly matcher: LearnedMatcher | null;
+  private readonly decoys: Template[];
+  private readonly kinds: string[];
 
   constructor(options: { profile?: RepoProfile } = {}) {
     this.matcher = options.profile && options.profile.patterns.length > 0 ? new LearnedMatcher(options.profile) : null;
+    this.decoys = options.profile?.decoys ?? [];
+    this.kinds = options.profile?.kinds ?? [];
   }
 
   push(raw: string, n: number): void {
@@ -140,7 +149,7 @@ export class LogAnalyzer {
       block.step = this.tracker.stepAt(block.start);
       block.strength = computeStrength(block);
     }
-    return { blocks, steps, annotations: this.annotations, stepSignals: this.stepSignals, ecosystems: this.ecosystems, lines: this.lineCount, learned };
+    return { blocks, steps, annotations: this.annotations, stepSignals: this.stepSignals, ecosystems: this.ecosystems, lines: this.lineCount, learned, decoys: this.decoys, kinds: this.kinds };
   }
 
   private feed(n: number, text: string, cls: LineClass, step: number): void {

@@ -2,7 +2,9 @@ import type { ConfirmationSource, ConfirmedExamples } from '../store/ci-confirme
 import { CATEGORY_ADVICE, type FailureCategory } from './categories.js';
 import { classify } from './classify.js';
 import { extract, type EvidenceBlock, type ExtractOptions } from './extract.js';
+import { LogAnalyzer } from './analyzer.js';
 import { captureExample } from './learning/example.js';
+import { selectBlocks } from './select.js';
 import { buildProfile, type RepoProfile } from './learning/profile.js';
 import type { LineBreaks } from './line-splitter.js';
 import type { LogSource } from './log-source.js';
@@ -114,13 +116,18 @@ export function createDiagnoser(deps: DiagnoserDeps = {}): Diagnoser {
 
     async confirm(source, input) {
       if (!deps.examples) return;
+      // The general rules read the same log in the same pass: what they pick outside the confirmed lines is noise to learn.
+      const general = new LogAnalyzer();
       const example = await captureExample(source, {
         repo: input.repo,
         spans: input.spans,
         ...(input.category ? { category: input.category } : {}),
         ...(input.lineBreaks ? { lineBreaks: input.lineBreaks } : {}),
         ...(deps.redact ? { redact: deps.redact } : {}),
+        onLine: (raw, n) => general.push(raw, n),
       });
+      const decoys = decoyLines(selectBlocks(general.finish()).ranked.slice(0, DECOY_BLOCKS).map((c) => c.block), input.spans).map((text) => (deps.redact ? deps.redact(text) : text));
+      if (decoys.length > 0) example.decoys = decoys;
       const lines = example.spans.flatMap((s) => s.lines.map((text) => ({ text })));
       const signature = failureSignature(example.category ?? 'test_assertion', lines);
       await deps.examples.add(example, {
@@ -137,4 +144,22 @@ export function createDiagnoser(deps: DiagnoserDeps = {}): Diagnoser {
 function learnedCategoryOf(extraction: Awaited<ReturnType<typeof extract>>): FailureCategory | undefined {
   const best = extraction.selection.chosen[0]?.block as { learned?: { pattern: { category?: FailureCategory } } } | undefined;
   return best?.learned?.pattern.category;
+}
+
+const MAX_DECOYS = 20;
+/** The general rules' best blocks whose lines outside the confirmed spans become decoys. */
+const DECOY_BLOCKS = 3;
+
+/** Evidence lines of the general rules' picks that lie outside every confirmed span. */
+function decoyLines(blocks: Array<{ lines: Array<{ n: number; text: string; weight: number }> }>, spans: Array<{ start_line: number; end_line: number }>): string[] {
+  const inside = (n: number) => spans.some((s) => n >= s.start_line && n <= s.end_line);
+  const out: string[] = [];
+  for (const block of blocks) {
+    for (const line of block.lines) {
+      if (line.weight < 1 || line.text.trim() === '' || inside(line.n)) continue;
+      if (!out.includes(line.text)) out.push(line.text.slice(0, 400));
+      if (out.length >= MAX_DECOYS) return out;
+    }
+  }
+  return out;
 }

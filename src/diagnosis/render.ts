@@ -1,5 +1,6 @@
 import { CATEGORY_ADVICE } from './categories.js';
 import type { Diagnosis } from './diagnose.js';
+import type { FixOffer } from './fix-offers.js';
 import type { BrokenTrunkDecision, FlakyDecision } from './history.js';
 import { sanitizeForDisplay } from './normalize.js';
 import type { SimilarFailure } from './similar.js';
@@ -18,6 +19,15 @@ export interface JobReport {
   brokenTrunk?: BrokenTrunkDecision;
   /** Why similar failures are missing, when the search failed. */
   similarError?: string;
+  /** Fixes pitcrew can propose through a PR and the approval gate. */
+  offers?: FixOffer[];
+}
+
+/** Another workflow still failing on the same commit (shown in one line; its details were in an earlier update). */
+export interface OtherFailingWorkflow {
+  workflow: string;
+  url?: string;
+  jobs: Array<{ job: string; category: Diagnosis['category'] }>;
 }
 
 export interface FailingComment {
@@ -26,6 +36,8 @@ export interface FailingComment {
   runUrl?: string;
   /** Jobs that failed; the rest of the run passed. */
   jobs: JobReport[];
+  /** Other workflows failing on the same commit. */
+  others?: OtherFailingWorkflow[];
   updatedAt: number;
 }
 
@@ -53,6 +65,9 @@ export interface RenderOptions {
   maxLineLength?: number;
 }
 
+/** The word after `/pitcrew fix` that asks for each kind of fix. */
+export const OFFER_WORDS: Record<FixOffer['kind'], string> = { rerun_failed_jobs: 'rerun', regenerate_lockfile: 'lockfile', update_snapshots: 'snapshots' };
+
 /** GitHub rejects comments over 65,536 characters; stay well under. */
 const MAX_COMMENT = 60_000;
 
@@ -78,6 +93,10 @@ function renderFailing(input: FailingComment, options: RenderOptions): string {
   ].filter(Boolean);
   out.push(`### ❌ CI failed: ${count} — ${summarize(kinds)}${flags.length ? ` (${flags.join(', ')})` : ''}`);
   out.push(`<sub>commit ${code(input.sha.slice(0, 7))}${input.runUrl ? ` · [workflow run](${input.runUrl})` : ''} · updated ${utc(input.updatedAt)} · pitcrew</sub>`);
+  for (const other of input.others ?? []) {
+    const listed = other.jobs.map((j) => `${code(j.job)} (${CATEGORY_ADVICE[j.category].title.toLowerCase()})`).join(', ');
+    out.push(`<sub>also failing on this commit: ${other.url ? `[${code(other.workflow)}](${other.url})` : code(other.workflow)} — ${listed}</sub>`);
+  }
   for (const job of jobs) out.push('', ...renderJob(job, options));
   return `${out.join('\n')}\n`;
 }
@@ -94,6 +113,10 @@ function renderJob(job: JobReport, options: RenderOptions): string[] {
 
   out.push(...renderEvidence(diagnosis, options));
   out.push('', `**Likely cause:** ${advice.likelyCause}`, `**Suggested fix:** ${advice.suggestedFix}`);
+  for (const offer of job.offers ?? []) {
+    const command = 'command' in offer ? ` (${code(offer.command)})` : '';
+    out.push(`**pitcrew can do it:** ${offer.title}${command} — reply ${code(`/pitcrew fix ${OFFER_WORDS[offer.kind]}`)} to get a fix PR to approve (${escapeText(oneLine(offer.why, 160))}).`);
+  }
 
   if (job.similar && job.similar.length > 0) {
     out.push('', `<details><summary>Similar past failures (${job.similar.length})</summary>`, '');

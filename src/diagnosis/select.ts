@@ -1,3 +1,5 @@
+import { DECOY_MATCH, lineKind } from './learning/profile.js';
+import { lineTemplate, similarity } from './learning/template.js';
 import type { AnalysisState } from './analyzer.js';
 import type { LearnedBlock } from './learning/matcher.js';
 import { blockLineSet, sameLines, type Block } from './block.js';
@@ -68,6 +70,8 @@ export function selectBlocks(state: AnalysisState, weights: SelectionWeights = D
   const learned = selectLearned(state, failedSteps.length > 0);
   if (learned) return learned;
   const anyFailed = failedSteps.length > 0;
+  const decoy = decoyShare(state);
+  const familiar = familiarKinds(state);
   const firstStrong = new Map<number, Block>();
   for (const block of state.blocks) {
     if (block.strength >= weights.strongAt && !block.tail && !firstStrong.has(block.step)) firstStrong.set(block.step, block);
@@ -86,6 +90,9 @@ export function selectBlocks(state: AnalysisState, weights: SelectionWeights = D
     score += weights.closeToEnd * Math.exp(-distance / weights.closeScale);
     if (firstStrong.get(block.step) === block) score += weights.firstInStep;
     if (block.tail) score += weights.tailBonus;
+    // Mostly lines this repository's confirmations showed to be noise.
+    score -= DECOY_PENALTY * decoy(block);
+    if (familiar(block)) score += KIND_BONUS;
     return { block, score };
   });
   const byStart = [...ranked].sort((a, b) => a.block.start - b.block.start);
@@ -182,4 +189,32 @@ function selectLearned(state: AnalysisState, anyFailed: boolean): Selection | nu
 
 function overlaps(a: Block, b: Block): boolean {
   return a.start <= b.end && b.start <= a.end;
+}
+
+/** Score taken from a block made only of learned noise. */
+const DECOY_PENALTY = 20;
+
+/** The share of a block's evidence lines that match the repository's learned decoys (0 without any). */
+function decoyShare(state: AnalysisState): (block: Block) => number {
+  if (!state.decoys || state.decoys.length === 0) return () => 0;
+  return (block) => {
+    const lines = block.lines.filter((l) => l.weight >= 1 && l.text.trim() !== '');
+    if (lines.length === 0) return 0;
+    let hits = 0;
+    for (const line of lines) {
+      const template = lineTemplate(line.text);
+      if (state.decoys.some((d) => similarity(d, template) >= DECOY_MATCH)) hits++;
+    }
+    return hits / lines.length;
+  };
+}
+
+/** Score given to a block with a line of a kind the repository confirmed before. */
+const KIND_BONUS = 1;
+
+/** Whether a block holds a line of a kind this repository confirmed as a failure before. */
+function familiarKinds(state: AnalysisState): (block: Block) => boolean {
+  if (!state.kinds || state.kinds.length === 0) return () => false;
+  const kinds = new Set(state.kinds);
+  return (block) => block.lines.some((l) => l.weight >= 1 && kinds.has(lineKind(l.text)));
 }

@@ -9,7 +9,10 @@ import { HttpServer } from '../../src/http/server.js';
 import { silentLogger } from '../../src/ops/logger.js';
 import { createMetrics } from '../../src/ops/metrics.js';
 import { createRateLimiter } from '../../src/ops/rate-limit/limiter.js';
-import { createRedactor } from '../../src/ops/redaction/redactor.js';
+import type { CiWiring } from '../../src/adapters/github/ci-wiring.js';
+import { createRedactor, createSyncRedact } from '../../src/ops/redaction/redactor.js';
+import { openStore, type Store } from '../../src/store/store.js';
+import { freshStoreConfig } from './databases.js';
 import { FakeGitHub, appOptionsFromManifest, type FakeApp } from '../../src/sandbox/index.js';
 import { DEPLOYMENT_YAML, githubPolicy } from './github.js';
 
@@ -32,6 +35,8 @@ export interface PitcrewOnFake {
   port: number;
   /** Lines pitcrew logged (JSON objects). */
   logs: Array<Record<string, unknown>>;
+  /** The store CI diagnosis writes to (only with `ci`). */
+  store?: Store;
   /** The latest `pitcrew/gate` status pitcrew set on `sha`. */
   gate(sha: string): { state: string; description: string; targetUrl: string | null } | undefined;
 }
@@ -44,7 +49,7 @@ export interface PitcrewOnFake {
  * carol and dave (team sre), erin and frank (team sre-leads), pat (team
  * payments), mallory (a writer who approves nothing).
  */
-export async function pitcrewOnFake(options: { files?: Record<string, string>; policy?: Policy; dryRun?: boolean; perMinute?: number; fixPulls?: FixPullRecorder; deliveries?: DeliveryClaimPort } = {}): Promise<PitcrewOnFake> {
+export async function pitcrewOnFake(options: { files?: Record<string, string>; policy?: Policy; dryRun?: boolean; perMinute?: number; fixPulls?: FixPullRecorder; deliveries?: DeliveryClaimPort; ci?: Partial<CiWiring> | boolean } = {}): Promise<PitcrewOnFake> {
   const http = new HttpServer(silentLogger(), createMetrics({ defaultMetrics: false }));
   const port = await http.listen(0, '127.0.0.1');
   const fake = await FakeGitHub.start();
@@ -69,16 +74,20 @@ export async function pitcrewOnFake(options: { files?: Record<string, string>; p
   } });
   const log: Logger = pino({ level: 'info' }, sink);
   const limiter = createRateLimiter({ name: `test-${port}`, perMinute: options.perMinute ?? 60_000 });
+  const store = options.ci ? await openStore(await freshStoreConfig('sqlite')) : undefined;
+  const ci: CiWiring | undefined = store ? { store, clock: { now: () => Date.now() }, redactSync: createSyncRedact(), ...(typeof options.ci === 'object' ? options.ci : {}) } : undefined;
   const github = await mountGitHub(http, { appId: app.id, privateKey: app.privateKey!, webhookSecret: secret, apiUrl: fake.url }, {
     log, policy: options.policy ?? githubPolicy(), redactor: createRedactor(), dryRun: options.dryRun ?? false, limiter, retries: false, throttle: false,
     ...(options.fixPulls ? { fixPulls: options.fixPulls } : {}),
     ...(options.deliveries ? { deliveries: options.deliveries } : {}),
+    ...(ci ? { ci } : {}),
   });
   after(async () => {
     await fake.settled();
     await http.close();
     await limiter.stop();
     await fake.stop();
+    await store?.close();
   });
   return {
     fake,
@@ -86,6 +95,7 @@ export async function pitcrewOnFake(options: { files?: Record<string, string>; p
     github,
     port,
     logs,
+    ...(store ? { store } : {}),
     gate: (sha) => {
       const status = fake.statuses(REPO, sha).filter((s) => s.context === 'pitcrew/gate' && s.creator === BOT).at(-1);
       return status ? { state: status.state, description: status.description ?? '', targetUrl: status.targetUrl } : undefined;

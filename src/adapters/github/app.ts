@@ -4,6 +4,7 @@ import type { Logger } from '../../ops/logger.js';
 import { CODEOWNERS_PATHS } from '../../pipeline/gate/codeowners.js';
 import type { GateFacts, GateResult, RepoConfigRead } from '../../pipeline/gate/facts.js';
 import { runGate, type GateIo, type GateStageDeps } from '../../pipeline/gate/run.js';
+import { registerCiDiagnosis, type CiHandlerDeps } from './ci-handlers.js';
 import { CONFIG_CHECK, reportConfig } from './config-check.js';
 import type { GitHubForge } from './forge.js';
 import type { Octokit } from './octokit.js';
@@ -32,6 +33,8 @@ export interface AppDeps {
   dryRun: boolean;
   /** Records fix-PR lifecycle events (handoff, metrics); off when absent. */
   fixPulls?: FixPullRecorder;
+  /** CI-failure diagnosis (workflow_run, check_run, issue_comment); off when absent. */
+  ci?: CiHandlerDeps;
 }
 
 const PR_ACTIONS = ['opened', 'reopened', 'synchronize', 'edited', 'ready_for_review', 'converted_to_draft'] as const;
@@ -41,6 +44,7 @@ const MAX_REPOS_PER_INSTALLATION_EVENT = 50;
 
 export function pitcrewApp(deps: AppDeps) {
   return (app: Probot): void => {
+    if (deps.ci) registerCiDiagnosis(app, deps.ci);
     app.on(PR_ACTIONS.map((action) => `pull_request.${action}` as const), async (context) => {
       await gate(context.octokit as Octokit, context.payload.repository.full_name, context.payload.pull_request.number, deps);
     });

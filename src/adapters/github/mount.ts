@@ -9,6 +9,7 @@ import type { Redactor } from '../../ops/redaction/redactor.js';
 import { pitcrewApp } from './app.js';
 import type { FixPullRecorder } from './fix-pull-tracker.js';
 import { dedupeDeliveries, type DeliveryClaimPort, type WebhookReceiver } from './dedupe-deliveries.js';
+import { ciHandlerDeps, type CiWiring } from './ci-wiring.js';
 import { GitHubForge } from './forge.js';
 import { createOctokitClass } from './octokit.js';
 import { WEBHOOK_PATH } from './setup.js';
@@ -34,6 +35,8 @@ export interface GitHubDeps {
   throttle?: boolean;
   /** Fix-PR lifecycle recorder (the store's), for the handoff. */
   fixPulls?: FixPullRecorder;
+  /** CI-failure diagnosis; the app ignores CI events without it. */
+  ci?: CiWiring;
 }
 
 export interface GitHubService {
@@ -51,7 +54,15 @@ export async function mountGitHub(http: HttpServer, config: GitHubConfig, deps: 
   const probot = new Probot({ appId: config.appId, privateKey: config.privateKey, secret: config.webhookSecret, baseUrl: config.apiUrl, Octokit, log });
   const mutex = deps.mutex ?? new KeyedMutex();
   const forge = new GitHubForge({ probot, policy: deps.policy, redactor: deps.redactor, log, dryRun: deps.dryRun, mutex });
-  const app = pitcrewApp({ forge, log, dryRun: deps.dryRun, gate: { options: { policy: deps.policy }, mutex, log }, ...(deps.fixPulls ? { fixPulls: deps.fixPulls } : {}) });
+  const ci = deps.ci ? ciHandlerDeps(deps.ci, { forge, policy: deps.policy, redactor: deps.redactor, log, dryRun: deps.dryRun, mutex }) : undefined;
+  const app = pitcrewApp({
+    forge,
+    log,
+    dryRun: deps.dryRun,
+    gate: { options: { policy: deps.policy }, mutex, log },
+    ...(deps.fixPulls ? { fixPulls: deps.fixPulls } : {}),
+    ...(ci ? { ci } : {}),
+  });
   const middleware = await createNodeMiddleware(app, { probot, webhooksPath: WEBHOOK_PATH });
   if (deps.deliveries) dedupeDeliveries(probot.webhooks as unknown as WebhookReceiver, deps.deliveries, log);
   http.route('POST', WEBHOOK_PATH, async (req, res) => {

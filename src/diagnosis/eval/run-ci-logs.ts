@@ -24,6 +24,8 @@ export interface LogResult extends LogScore {
   expectedCategory?: FailureCategory;
   /** The evidence came from learned patterns. */
   learned?: boolean;
+  /** The predicted line numbers (first 200), for looking into a log's result. */
+  lines?: number[];
   error?: string;
 }
 
@@ -73,7 +75,7 @@ export async function evaluateCiLogs(dataset: Dataset, diagnoser: Diagnoser, opt
       seconds += (performance.now() - started) / 1000;
       bytes += diagnosis.stats.bytes;
       const score = scoreLog(diagnosis.lineNumbers, gold);
-      result = { id: record.id, ...score, predicted: diagnosis.lineNumbers.length, gold: gold.size, category: diagnosis.category, learned: diagnosis.learned };
+      result = { id: record.id, ...score, predicted: diagnosis.lineNumbers.length, gold: gold.size, category: diagnosis.category, learned: diagnosis.learned, lines: diagnosis.lineNumbers.slice(0, 200) };
     } catch (error) {
       result = { id: record.id, precision: 0, recall: 0, f1: 0, fullySuccessful: gold.size === 0, predicted: 0, gold: gold.size, error: (error as Error).message };
     }

@@ -28,6 +28,12 @@ export const ConfirmedExample = z.object({
   category: FailureCategory.optional(),
   spans: z.array(ConfirmedSpan).min(1),
   logLines: z.number().int().min(0),
+  /**
+   * Lines the general rules would have picked in this log although the
+   * human confirmed others: this repository's noise (a retried download, a
+   * usage text, a summary of passed tests). Redacted like the spans.
+   */
+  decoys: z.array(z.string()).max(40).optional(),
 });
 export type ConfirmedExample = z.infer<typeof ConfirmedExample>;
 
@@ -41,6 +47,8 @@ export interface CaptureOptions {
   lineBreaks?: LineBreaks;
   /** Secret redaction, applied to every kept line before it is stored. */
   redact?: (text: string) => string;
+  /** Sees every raw line too (the general analyzer runs in the same pass to find decoys). */
+  onLine?: (raw: string, n: number) => void;
 }
 
 /**
@@ -58,6 +66,7 @@ export async function captureExample(source: LogSource, options: CaptureOptions)
   let stepAtLine = 0;
   const stepOfSpan = new Map<number, number>();
   const { lines } = await splitLines(source.chunks, options.lineBreaks ?? 'lf', (raw, n) => {
+    options.onLine?.(raw, n);
     const norm = normalizeLine(raw);
     const before = tracker.currentIndex;
     if (tracker.push(n, norm)) failures.set(before, n);

@@ -1,7 +1,10 @@
 import type { FailureCategory } from '../categories.js';
 import { classifyLine } from '../line-classifier.js';
 import type { ConfirmedExample } from './example.js';
-import { anchorToken, lineTemplate, type Template } from './template.js';
+import { anchorToken, lineTemplate, similarity, type Template } from './template.js';
+
+/** How similar a line must be to a decoy to count as that noise. */
+export const DECOY_MATCH = 0.85;
 
 /**
  * What one confirmed span teaches: how its first line looks, what comes
@@ -42,6 +45,10 @@ export interface RepoProfile {
   patterns: SpanPattern[];
   /** Every anchor token, for the one-regex prefilter of the matcher. */
   anchors: string[];
+  /** Templates of lines the general rules picked in confirmed logs that were not the failure. */
+  decoys: Template[];
+  /** General-rule kinds (rule ids) of the confirmed lines: what this repository's failures look like. */
+  kinds: string[];
 }
 
 /** The general rules' verdict on a line: its rule id, or its role when no rule matched. */
@@ -95,5 +102,23 @@ export function buildProfile(repo: string, examples: ConfirmedExample[]): RepoPr
     if (p.startAnchor) anchors.add(p.startAnchor);
     if (p.beforeAnchor) anchors.add(p.beforeAnchor);
   }
-  return { repo, examples: examples.length, patterns, anchors: [...anchors] };
+  // A decoy that is also the first line of a confirmed span is not noise in this repository.
+  const decoys: Template[] = [];
+  for (const example of examples) {
+    for (const text of example.decoys ?? []) {
+      const template = lineTemplate(text);
+      if (template.length === 0 || patterns.some((p) => similarity(p.start, template) >= DECOY_MATCH)) continue;
+      if (!decoys.some((d) => similarity(d, template) >= 0.98)) decoys.push(template);
+    }
+  }
+  const kinds = new Set<string>();
+  for (const example of examples) {
+    for (const span of example.spans) {
+      for (const line of span.lines.slice(0, 60)) {
+        const kind = lineKind(line);
+        if (kind !== 'plain' && kind !== 'blank' && kind !== 'context' && kind !== 'noise') kinds.add(kind);
+      }
+    }
+  }
+  return { repo, examples: examples.length, patterns, anchors: [...anchors], decoys, kinds: [...kinds] };
 }

@@ -156,3 +156,21 @@ export function createRedactor(options: RedactorOptions = {}): Redactor {
 
   return { redact, redactDeep };
 }
+
+/**
+ * The synchronous part of the Redactor: pitcrew's own rules, the extra
+ * patterns and the entropy check, without secretlint (which is async). For
+ * callers that must redact inside synchronous code (the diagnosis engine
+ * storing confirmed log lines); anything posted still goes through the full
+ * Redactor as well.
+ */
+export function createSyncRedact(options: Omit<RedactorOptions, 'secretlint'> = {}): (text: string) => string {
+  const rules = [...BUILT_IN_RULES, ...compileExtraPatterns(options.extraPatterns ?? [])];
+  const entropy = options.entropy === false ? undefined : { ...DEFAULT_ENTROPY, ...options.entropy };
+  return (text) => {
+    if (text.length === 0) return text;
+    const findings = rules.flatMap((rule) => ruleFindings(text, rule));
+    if (entropy) findings.push(...entropyFindings(text, entropy));
+    return findings.length === 0 ? text : apply(text, merge(findings));
+  };
+}

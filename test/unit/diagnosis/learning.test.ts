@@ -88,4 +88,30 @@ describe('learning from confirmed diagnoses', () => {
     const profile = buildProfile('a/b', []);
     assert.deepEqual(profile.patterns, []);
   });
+
+  it("learns a repository's noise: lines the general rules picked in confirmed logs are not reported again", async () => {
+    const log = (seed: number, failure: string[]) => [
+      '$ ./ci/run.sh',
+      ...Array.from({ length: 20 + seed }, (_, i) => `step ${i} ok`),
+      'warning: retrying download of cache.tar (attempt 2)',
+      'ERROR: cache server unavailable, continuing without cache',
+      ...Array.from({ length: 5 }, (_, i) => `build ${i} ok`),
+      ...failure,
+      ...Array.from({ length: seed * 3 }, (_, i) => `cleanup ${i}`),
+      'The command "./ci/run.sh" exited with 1.',
+    ].join('\n');
+    const noise = 'ERROR: cache server unavailable, continuing without cache';
+    const diagnoser = createDiagnoser({ examples: new InMemoryConfirmedExamples() });
+    const fresh = log(9, ['spellcheck: 3 unknown words in docs/x.md', '  -> recieve, teh, adress']);
+    const textOf = (d: Awaited<ReturnType<typeof diagnoser.diagnose>>) => d.blocks.flatMap((b) => b.lines.map((l) => l.text));
+    assert.ok(textOf(await diagnoser.diagnose(fromText('fresh', fresh), { repo: 'acme/site' })).includes(noise), 'zero-shot, the noise looks like the error');
+    for (const [i, failure] of [['check: page a.md has a bad anchor', '  -> #intro'], ['check: page b.md is too long', '  -> 12000 words'], ['check: page c.md has no title', '  -> add a heading']].entries()) {
+      const text = log(i, failure);
+      const start = text.split('\n').indexOf(failure[0]!) + 1;
+      await diagnoser.confirm(fromText(`ex${i}`, text), { repo: 'acme/site', spans: [{ start_line: start, end_line: start + 1 }] });
+    }
+    const after = await diagnoser.diagnose(fromText('fresh', fresh), { repo: 'acme/site' });
+    assert.ok(!textOf(after).includes(noise), 'the confirmed logs showed that line is noise');
+    assert.equal(after.learned, false, 'the new failure has a shape never confirmed: the general rules answered');
+  });
 });
