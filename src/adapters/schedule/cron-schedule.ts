@@ -42,6 +42,8 @@ export interface CronScheduleOptions {
 export interface CronSchedule {
   /** The next fire time (epoch ms), or null when stopped. */
   next(): number | null;
+  /** Resolves when no run is in progress (tests await it after firing a timer). */
+  idle(): Promise<void>;
   /** Stops the schedule and waits for a run in progress. */
   stop(): Promise<void>;
 }
@@ -86,6 +88,7 @@ export function startCronSchedule(options: CronScheduleOptions): CronSchedule {
   else arm();
   return {
     next: () => (stopped ? null : nextAt),
+    idle: () => running,
     stop: async () => {
       stopped = true;
       if (handle !== null) timers.clearTimeout(handle);

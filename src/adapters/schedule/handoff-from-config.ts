@@ -2,6 +2,7 @@ import type { Config } from '../../config/config.js';
 import type { Clock } from '../../domain/clock.js';
 import type { KillSwitch } from '../../domain/execution.js';
 import type { Logger } from '../../ops/logger.js';
+import type { Redactor } from '../../ops/redaction/redactor.js';
 import type { NarrativeDeps } from '../../pipeline/handoff/narrative.js';
 import type { BreakerReader, ExecutionJournalReader } from '../../pipeline/handoff/ports.js';
 import { logHandoffPublisher, type HandoffPublisher } from '../../pipeline/handoff/publisher.js';
@@ -51,9 +52,8 @@ export async function startHandoffFromConfig(deps: HandoffFromConfigDeps): Promi
       log.warn({ repo: settings.issueRepo }, 'PITCREW_HANDOFF_ISSUE_REPO is set but the GitHub App is not configured; handoffs are not filed as issues');
     }
   }
-  // Loaded on demand (secretlint): the handoff leaves for Slack and GitHub redacted (I3).
-  const { createRedactor } = await import('../../ops/redaction/redactor.js');
-  const redactor = createRedactor({ extraPatterns: deps.config.planning.redactPatterns });
+  // The handoff leaves for Slack and GitHub redacted (I3); secretlint loads on the first handoff, not at startup.
+  const redactor = lazyRedactor(deps.config.planning.redactPatterns);
   const service = createHandoffService({
     redactor,
     sources: storeHandoffSources({ db: deps.store.db, killSwitch: deps.killSwitch, executions: deps.executions ?? null, ...(deps.breaker ? { breaker: deps.breaker } : {}) }),
@@ -82,6 +82,15 @@ export async function startHandoffFromConfig(deps: HandoffFromConfigDeps): Promi
   });
   if (schedule) log.info({ cron: settings.cron, timeZone: settings.timeZone, channel: settings.channel, next: new Date(schedule.next() ?? 0).toISOString() }, 'handoff schedule on');
   return { service, schedule, stop: async () => schedule?.stop() };
+}
+
+function lazyRedactor(extraPatterns: string[]): Redactor {
+  let loading: Promise<Redactor> | null = null;
+  const get = () => (loading ??= import('../../ops/redaction/redactor.js').then(({ createRedactor }) => createRedactor({ extraPatterns })));
+  return {
+    redact: async (text) => (await get()).redact(text),
+    redactDeep: async (value) => (await get()).redactDeep(value),
+  };
 }
 
 /** A restart within this long after a shift change still posts that shift's handoff. */

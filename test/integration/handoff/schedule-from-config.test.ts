@@ -40,6 +40,7 @@ describe('scheduled handoff from configuration', () => {
     assert.equal(running.schedule?.next(), Date.parse('2026-03-08T18:00:00Z'));
 
     await timers.fireNext();
+    await running.schedule?.idle();
     assert.equal(slack.posts.length, 1, 'one failing publisher does not stop the others');
     const [{ handoff, channel }] = slack.posts as [{ handoff: Handoff; channel: string | null }];
     assert.equal(channel, '#oncall');
@@ -69,6 +70,7 @@ describe('scheduled handoff from configuration', () => {
     const b = recording('b');
     const [one, two] = [await start('2026-03-08T12:00:00Z', a), await start('2026-03-08T12:00:00Z', b)];
     await Promise.all([one.timers.fireNext(), two.timers.fireNext()]);
+    await Promise.all([one.running.schedule?.idle(), two.running.schedule?.idle()]);
     assert.equal(a.posts.length + b.posts.length, 1, 'one post for the 19:00 shift change');
     await one.running.stop();
     await two.running.stop();
@@ -76,14 +78,12 @@ describe('scheduled handoff from configuration', () => {
     // Down across 07:00 CET on the 9th (06:00Z), back at 06:10Z: that shift is posted on start.
     const c = recording('c');
     const late = await start('2026-03-09T06:10:00Z', c);
-    await new Promise((resolve) => setImmediate(resolve));
     await late.running.stop();
     assert.equal(c.posts.length, 1);
     assert.deepEqual(c.posts[0]!.handoff.window, { from: Date.parse('2026-03-08T18:00:00Z'), to: Date.parse('2026-03-09T06:10:00Z') });
     // Restarted again a few minutes later: already published.
     const d = recording('d');
     const again = await start('2026-03-09T06:15:00Z', d);
-    await new Promise((resolve) => setImmediate(resolve));
     await again.running.stop();
     assert.equal(d.posts.length, 0);
   });
