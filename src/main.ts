@@ -20,7 +20,9 @@ import { responderFromConfig, type Responder } from './pipeline/respond-from-con
 import { storedKillSwitch } from './store/kill-switch.js';
 import { SettingsRepo } from './store/settings-repo.js';
 import { openStore, type Store } from './store/store.js';
-import type { KillSwitch } from './domain/execution.js';
+import type { AuditTrail, KillSwitch } from './domain/execution.js';
+import { startVerify } from './pipeline/verify/start-verify.js';
+import type { Verifier } from './pipeline/verify/verifier.js';
 
 /**
  * Composition root: builds the adapters from config and starts them. No logic
@@ -40,6 +42,10 @@ export interface RunningService {
   responder: Responder;
   /** The runtime kill switch (`/pitcrew pause`); execution also honours `paused: true` in the repo config. */
   killSwitch: KillSwitch;
+  /** Stage 7: the execute stage calls `verifier.afterExecution(record)` after each execution. */
+  verifier: Verifier;
+  /** Stage 8: execution records as commits on the audit branch; null when GitHub is off. */
+  auditTrail: AuditTrail | null;
   /** Stop accepting, finish in-flight work, close the store, stop Chroma. */
   stop(): Promise<void>;
 }
@@ -100,10 +106,15 @@ export async function startService(config: Config, log: Logger, deps: ServiceDep
     const chat = deps.chat ?? logChat(log);
     const responder = responderFromConfig({ config, store, knowledge, chat, forge: github?.forge ?? null, clock, log });
 
-    // 6. Intake: inbox and outbox workers; from here on alerts are acked.
-    const subscribers = [responder, ...(deps.subscribers ?? [])];
+    // 6. Verify and record (stages 7–8): watches survive restarts in the store.
+    const { verifier, auditTrail } = await startVerify({ config, store, knowledge, chat, github, clock, log });
+
+    // 7. Intake: inbox and outbox workers; from here on alerts are acked.
+    const subscribers = [responder, verifier, ...(deps.subscribers ?? [])];
     const intake = await startIntake({ store, storeConfig: config.store, clock, log, metrics: intakeMetrics, policy: config.incidents, queue: config.queue, subscribers });
     stops.push(() => intake.stop());
+    verifier.start(intake.jobs);
+    stops.push(() => verifier.stop());
     registerQueueGauges(metrics, intake.jobs, () => clock.now());
     inbox = intake.append;
 
@@ -118,7 +129,7 @@ export async function startService(config: Config, log: Logger, deps: ServiceDep
     }
     if (!config.alerts.token) log.warn('PITCREW_ALERT_TOKEN is not set: alert endpoints accept requests from loopback only');
 
-    return { port, store, chroma, knowledge, intake, github, responder, killSwitch, stop: stopAll };
+    return { port, store, chroma, knowledge, intake, github, responder, killSwitch, verifier, auditTrail, stop: stopAll };
   } catch (error) {
     await stopAll();
     throw error;

@@ -14,6 +14,31 @@ export interface SettingsTable {
   updated_by: string;
 }
 
+/** Verification watches: one per execution that should clear an incident's signal (see src/pipeline/verify/). */
+export interface VerificationsTable {
+  /** `<planId>@<mergeSha>`. */
+  id: string;
+  repo: string;
+  pr_number: number;
+  plan_id: string;
+  merge_sha: string;
+  incident_id: string;
+  /** The plan's signal: the alert whose clearing is watched. */
+  signal_source: string;
+  signal_fingerprint: string;
+  executed_at: number;
+  deadline_at: number;
+  state: 'watching' | 'cleared' | 'reverting' | 'not_cleared';
+  /** JSON: the ExecutionRecord and the plan's summary, for the memory record and chat notes. */
+  detail: string;
+  revert_pr: number | null;
+  revert_url: string | null;
+  /** One line: how it ended. */
+  outcome_note: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
 /** The planner's decision log (see src/planner/decision.ts); `body` is the Decision as JSON. */
 export interface PlanDecisionsTable {
   id: string;
@@ -149,6 +174,7 @@ export interface IncidentEventsTable {
 
 export interface Database {
   settings: SettingsTable;
+  verifications: VerificationsTable;
   plan_decisions: PlanDecisionsTable;
   ci_failure_history: CiFailureHistoryTable;
   ci_confirmed_diagnoses: CiConfirmedDiagnosesTable;
