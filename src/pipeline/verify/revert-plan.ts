@@ -64,6 +64,7 @@ export function buildRevertPlan(change: MergedChange, context: RevertContext): R
     if (!patched.has(file.path) || file.before === null || file.after === null || file.before === file.after) continue;
     reverts.push({
       kind: 'gitops.patch',
+      repo: context.repo,
       path: file.path,
       diff: createPatch(file.path, file.after, file.before, `merged in ${context.mergeSha.slice(0, 7)}`, 'before the fix'),
       title: `Restore ${file.path} as it was before ${original.id}`,
