@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { configCommand } from './commands/config.js';
+import { demoCommand } from './commands/demo.js';
 import { deadLettersCommand } from './commands/dead-letters.js';
 import { diagnoseLogCommand } from './commands/diagnose-log.js';
 import { doctorCommand } from './commands/doctor.js';
@@ -24,6 +25,7 @@ export function buildProgram(version: string): Command {
     .addCommand(serveCommand())
     .addCommand(doctorCommand())
     .addCommand(configCommand())
+    .addCommand(demoCommand())
     // 1 intake
     .addCommand(incidentsCommand())
     .addCommand(incidentCommand())
