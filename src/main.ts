@@ -20,7 +20,9 @@ import { responderFromConfig, type Responder } from './pipeline/respond-from-con
 import { storedKillSwitch } from './store/kill-switch.js';
 import { SettingsRepo } from './store/settings-repo.js';
 import { openStore, type Store } from './store/store.js';
-import type { KillSwitch } from './domain/execution.js';
+import type { AuditTrail, KillSwitch } from './domain/execution.js';
+import type { ExecutionService } from './actions/start-execution.js';
+import type { AfterExecution } from './pipeline/execute/ports.js';
 
 /**
  * Composition root: builds the adapters from config and starts them. No logic
@@ -40,6 +42,8 @@ export interface RunningService {
   responder: Responder;
   /** The runtime kill switch (`/pitcrew pause`); execution also honours `paused: true` in the repo config. */
   killSwitch: KillSwitch;
+  /** Stage 6: merged plans run here (null when GitHub is off). Its breaker state is for `/pitcrew status`. */
+  execution: ExecutionService | null;
   /** Stop accepting, finish in-flight work, close the store, stop Chroma. */
   stop(): Promise<void>;
 }
@@ -50,6 +54,10 @@ export interface ServiceDeps {
   subscribers?: IncidentSubscriber[];
   /** The chat the responder posts to (default: Slack when configured, else the log). */
   chat?: Chat;
+  /** Where execution records are committed (default: logged until the git audit trail is wired). */
+  audit?: AuditTrail;
+  /** Runs after each execution (verify). */
+  afterExecution?: AfterExecution;
 }
 
 export async function startService(config: Config, log: Logger, deps: ServiceDeps = {}): Promise<RunningService> {
@@ -107,6 +115,24 @@ export async function startService(config: Config, log: Logger, deps: ServiceDep
     registerQueueGauges(metrics, intake.jobs, () => clock.now());
     inbox = intake.append;
 
+    // 7. Execute merged plans (GitHub only): resumes unfinished executions from the journal first.
+    let execution: ExecutionService | null = null;
+    if (github) {
+      const [{ startExecution }, { loadPolicy }] = await Promise.all([import('./actions/start-execution.js'), import('./planner/policy-file.js')]);
+      execution = startExecution({
+        github, store, chat, killSwitch, clock, log, jobs: intake.jobs, metrics,
+        policy: loadPolicy(config.planning.policyFile),
+        dryRun: config.dryRun,
+        ...(config.env.PITCREW_KUBECONFIG ? { kubeconfig: config.env.PITCREW_KUBECONFIG } : {}),
+        ...(config.env.PITCREW_HTTP_ACTION_SECRET ? { httpSecret: config.env.PITCREW_HTTP_ACTION_SECRET } : {}),
+        httpTimeoutMs: config.env.PITCREW_HTTP_ACTION_TIMEOUT,
+        ...(deps.audit ? { audit: deps.audit } : {}),
+        ...(deps.afterExecution ? { afterExecution: deps.afterExecution } : {}),
+      });
+      const started = execution;
+      stops.push(() => started.stop());
+    }
+
     // Ready from here on (knowledge may still be opening; readiness reports Chroma).
     checks.push(
       { name: 'store', ready: () => store.ping().then(() => true, () => false) },
@@ -118,7 +144,7 @@ export async function startService(config: Config, log: Logger, deps: ServiceDep
     }
     if (!config.alerts.token) log.warn('PITCREW_ALERT_TOKEN is not set: alert endpoints accept requests from loopback only');
 
-    return { port, store, chroma, knowledge, intake, github, responder, killSwitch, stop: stopAll };
+    return { port, store, chroma, knowledge, intake, github, responder, killSwitch, execution, stop: stopAll };
   } catch (error) {
     await stopAll();
     throw error;

@@ -89,8 +89,20 @@ export class Executor {
     this.leaseMs = deps.leaseMs ?? DEFAULT_LEASE_MS;
   }
 
-  /** The `pull_request.closed` (merged) event. Safe to call any number of times, from any process. */
+  /** The `pull_request.closed` (merged) event, run to the end. Safe to call any number of times, from any process. */
   async onMerged(pull: MergedPull): Promise<MergedOutcome> {
+    const accepted = await this.accept(pull);
+    if (accepted.status !== 'accepted') return accepted;
+    const record = await accepted.done;
+    return record ? { status: 'done', executionId: accepted.executionId, record } : { status: 'duplicate', executionId: accepted.executionId };
+  }
+
+  /**
+   * Reads the plan and claims the execution (committed), then runs it in the
+   * background: the webhook is acknowledged once the claim is persisted, not
+   * after minutes of waiting for workflow runs.
+   */
+  async accept(pull: MergedPull): Promise<{ status: 'no_plan' } | { status: 'duplicate'; executionId: string } | { status: 'accepted'; executionId: string; done: Promise<ExecutionRecord | null> }> {
     const read = await this.deps.forge.readMergedPlan(pull);
     if (read.status === 'none') return { status: 'no_plan' };
     const id = executionId(pull.repo, pull.mergeSha);
@@ -104,8 +116,14 @@ export class Executor {
       this.deps.log.info({ repo: pull.repo, pull: pull.number, mergeSha: pull.mergeSha, executionId: id }, 'execution already claimed; duplicate delivery ignored');
       return { status: 'duplicate', executionId: id };
     }
-    const record = await this.drive(id, pull, read);
-    return record ? { status: 'done', executionId: id, record } : { status: 'duplicate', executionId: id };
+    const done = this.drive(id, pull, read);
+    done.catch((error: Error) => this.deps.log.error({ executionId: id, err: error.message }, 'execution stopped by an error; it resumes when its lease runs out'));
+    return { status: 'accepted', executionId: id, done };
+  }
+
+  /** Waits until no execution is under way in this process. */
+  async settled(): Promise<void> {
+    while (this.running.size > 0) await Promise.allSettled([...this.running.values()]);
   }
 
   /** Takes over executions whose owner died (expired lease) and finishes them from the journal. */
