@@ -23,6 +23,8 @@ import { openStore, type Store } from './store/store.js';
 import type { AuditTrail, KillSwitch } from './domain/execution.js';
 import { startVerify } from './pipeline/verify/start-verify.js';
 import type { Verifier } from './pipeline/verify/verifier.js';
+import type { ExecutionService } from './actions/start-execution.js';
+import type { AfterExecution } from './pipeline/execute/ports.js';
 
 /**
  * Composition root: builds the adapters from config and starts them. No logic
@@ -42,7 +44,9 @@ export interface RunningService {
   responder: Responder;
   /** The runtime kill switch (`/pitcrew pause`); execution also honours `paused: true` in the repo config. */
   killSwitch: KillSwitch;
-  /** Stage 7: the execute stage calls `verifier.afterExecution(record)` after each execution. */
+  /** Stage 6: merged plans run here (null when GitHub is off). Its breaker state is for `/pitcrew status`. */
+  execution: ExecutionService | null;
+  /** Stage 7: watches the signal after each successful execution; reverts when it does not clear. */
   verifier: Verifier;
   /** Stage 8: execution records as commits on the audit branch; null when GitHub is off. */
   auditTrail: AuditTrail | null;
@@ -56,6 +60,10 @@ export interface ServiceDeps {
   subscribers?: IncidentSubscriber[];
   /** The chat the responder posts to (default: Slack when configured, else the log). */
   chat?: Chat;
+  /** Where execution records are committed (default: logged until the git audit trail is wired). */
+  audit?: AuditTrail;
+  /** Runs after each execution (verify). */
+  afterExecution?: AfterExecution;
 }
 
 export async function startService(config: Config, log: Logger, deps: ServiceDeps = {}): Promise<RunningService> {
@@ -118,6 +126,27 @@ export async function startService(config: Config, log: Logger, deps: ServiceDep
     registerQueueGauges(metrics, intake.jobs, () => clock.now());
     inbox = intake.append;
 
+    // 8. Execute merged plans (GitHub only): resumes unfinished executions from the journal first.
+    let execution: ExecutionService | null = null;
+    if (github) {
+      const [{ startExecution }, { loadPolicy }] = await Promise.all([import('./actions/start-execution.js'), import('./planner/policy-file.js')]);
+      execution = startExecution({
+        github, store, chat, killSwitch, clock, log, jobs: intake.jobs, metrics,
+        policy: loadPolicy(config.planning.policyFile),
+        dryRun: config.dryRun,
+        ...(config.env.PITCREW_KUBECONFIG ? { kubeconfig: config.env.PITCREW_KUBECONFIG } : {}),
+        ...(config.env.PITCREW_HTTP_ACTION_SECRET ? { httpSecret: config.env.PITCREW_HTTP_ACTION_SECRET } : {}),
+        httpTimeoutMs: config.env.PITCREW_HTTP_ACTION_TIMEOUT,
+        ...(deps.audit ?? auditTrail ? { audit: (deps.audit ?? auditTrail)! } : {}),
+        afterExecution: async (record) => {
+          await verifier.afterExecution(record);
+          await deps.afterExecution?.(record);
+        },
+      });
+      const started = execution;
+      stops.push(() => started.stop());
+    }
+
     // Ready from here on (knowledge may still be opening; readiness reports Chroma).
     checks.push(
       { name: 'store', ready: () => store.ping().then(() => true, () => false) },
@@ -129,7 +158,7 @@ export async function startService(config: Config, log: Logger, deps: ServiceDep
     }
     if (!config.alerts.token) log.warn('PITCREW_ALERT_TOKEN is not set: alert endpoints accept requests from loopback only');
 
-    return { port, store, chroma, knowledge, intake, github, responder, killSwitch, verifier, auditTrail, stop: stopAll };
+    return { port, store, chroma, knowledge, intake, github, responder, killSwitch, execution, verifier, auditTrail, stop: stopAll };
   } catch (error) {
     await stopAll();
     throw error;

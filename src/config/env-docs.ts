@@ -1,6 +1,6 @@
 import type { EnvName } from './env.js';
 
-export type EnvGroup = 'core' | 'store' | 'chroma' | 'knowledge' | 'slack' | 'github' | 'llm' | 'planning' | 'alerts';
+export type EnvGroup = 'core' | 'store' | 'chroma' | 'knowledge' | 'slack' | 'github' | 'llm' | 'planning' | 'alerts' | 'execution';
 
 export interface EnvDoc {
   group: EnvGroup;
@@ -315,5 +315,25 @@ export const ENV_DOCS: Record<EnvName, EnvDoc> = {
     fix: 'Set PITCREW_QUEUE_MAX_ATTEMPTS to a whole number between 1 and 100.',
     example: '10',
     default: '10',
+  },
+  PITCREW_KUBECONFIG: {
+    group: 'execution',
+    help: 'kubeconfig for kubernetes.rollout_restart and kubernetes.scale actions (an action\'s `cluster` names a context). Unset: KUBECONFIG, ~/.kube/config or the in-cluster service account.',
+    fix: 'Set PITCREW_KUBECONFIG to a readable kubeconfig file.',
+    example: './kubeconfig',
+  },
+  PITCREW_HTTP_ACTION_SECRET: {
+    group: 'execution',
+    help: 'HMAC-SHA256 key that signs every http.request action (X-Pitcrew-Signature). Unset: http.request actions fail without sending anything.',
+    fix: 'Set PITCREW_HTTP_ACTION_SECRET to a random string of at least 16 characters shared with the targets.',
+    example: 'change-me-to-a-long-random-string',
+    secret: true,
+  },
+  PITCREW_HTTP_ACTION_TIMEOUT: {
+    group: 'execution',
+    help: 'How long an http.request action waits for an answer. A request that times out has an unknown outcome and stops the plan.',
+    fix: 'Set PITCREW_HTTP_ACTION_TIMEOUT to a duration such as 10s or 1m.',
+    example: '10s',
+    default: '10s',
   },
 };

@@ -10,6 +10,7 @@ const GROUP_TITLES: Record<EnvGroup, string> = {
   llm: 'LLM planner (optional: the deterministic runbook planner needs no model)',
   planning: 'Planning (policy, redaction)',
   alerts: 'Alert intake',
+  execution: 'Execution of merged plans (connectors)',
 };
 
 /** The text of .env.example, generated from ENV_DOCS so the two never drift. */

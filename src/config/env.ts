@@ -116,6 +116,10 @@ export const Env = z.object({
   PITCREW_FLAP_THRESHOLD: withDefault(positiveInt(2, 1_000), 4),
   PITCREW_FLAP_WINDOW: withDefault(duration, 30 * 60_000),
   PITCREW_QUEUE_MAX_ATTEMPTS: withDefault(positiveInt(1, 100), 10),
+  // execution
+  PITCREW_KUBECONFIG: optional(z.string()),
+  PITCREW_HTTP_ACTION_SECRET: optional(z.string().min(16, { error: 'must be at least 16 characters' })),
+  PITCREW_HTTP_ACTION_TIMEOUT: withDefault(duration, 10_000),
 });
 export type Env = z.output<typeof Env>;
 export type EnvName = keyof z.input<typeof Env>;

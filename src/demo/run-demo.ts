@@ -97,8 +97,8 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
       PRIVATE_KEY: world.app.privateKey!,
       WEBHOOK_SECRET: world.webhookSecret,
       GITHUB_API_URL: github.url,
-      KUBECONFIG: world.sandbox.kubeconfigPath,
-    } as never, options.root);
+      PITCREW_KUBECONFIG: world.sandbox.kubeconfigPath,
+    }, options.root);
     const log = createLogger('info', (await import('pino')).pino.destination({ dest: join(dataDir, 'pitcrew.log'), sync: true }));
     service = await startService(config, log, { chat });
     world.connect(service.port);

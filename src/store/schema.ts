@@ -172,6 +172,51 @@ export interface IncidentEventsTable {
   detail: string;
 }
 
+/** One execution of a merged plan (ADR 0010): unique per (repo, merge_sha). */
+export interface ExecutionsTable {
+  id: string;
+  repo: string;
+  pr_number: number;
+  merge_sha: string;
+  head_sha: string;
+  plan_id: string | null;
+  plan_hash: string | null;
+  incident_id: string | null;
+  /** 'claimed' (checks not passed yet) | 'running' | 'succeeded' | 'failed' | 'refused' | 'dry_run' */
+  state: string;
+  reason: string | null;
+  /** JSON: what the checks established (approvals, merged by, risk, audit branch). */
+  context: string | null;
+  /** JSON ExecutionRecord, once finished. */
+  record: string | null;
+  /** 0/1: the check run, comment, chat reply and audit commit were made. */
+  reported: number;
+  /** The process holding the lease; it alone runs the execution's actions. */
+  owner: string | null;
+  lease_until: number | null;
+  created_at: number;
+  updated_at: number;
+  finished_at: number | null;
+}
+
+/** One action's journal entry, written (committed) before the action runs. */
+export interface ExecutionActionsTable {
+  /** `<planId>:<mergeSha>:<index>` */
+  key: string;
+  execution_id: string;
+  idx: number;
+  kind: string;
+  /** 'pending' (outcome unknown until finished) | 'succeeded' | 'failed' | 'skipped' | 'dry_run' | 'unknown' */
+  state: string;
+  detail: string;
+  /** JSON the connector saved before its side effect (e.g. the dispatch time, the run attempt), for status(). */
+  checkpoint: string | null;
+  owner: string;
+  attempts: number;
+  started_at: number;
+  finished_at: number | null;
+}
+
 export interface Database {
   settings: SettingsTable;
   verifications: VerificationsTable;
@@ -182,4 +227,6 @@ export interface Database {
   incidents: IncidentsTable;
   incident_alerts: IncidentAlertsTable;
   incident_events: IncidentEventsTable;
+  executions: ExecutionsTable;
+  execution_actions: ExecutionActionsTable;
 }

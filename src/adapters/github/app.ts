@@ -10,6 +10,7 @@ import type { Octokit } from './octokit.js';
 import { readRepoConfig } from './repo-config-reader.js';
 import { BRANCH_PREFIX } from '../../pipeline/propose/branch.js';
 import { PITCREW_LABEL } from './proposer.js';
+import { registerOnMerged, type MergedHandler } from './on-merged.js';
 
 /**
  * The Probot app: webhook events in, gate verdicts and config checks out.
@@ -22,13 +23,15 @@ import { PITCREW_LABEL } from './proposer.js';
  *  - check_run.rerequested on `pitcrew/config`: report it again;
  *  - installation created / repositories added: report broken configs.
  *
- * Merged PRs are the executor's business (pull_request.closed), not handled here.
+ * Merged PRs (pull_request.closed) go to the executor, see on-merged.ts.
  */
 export interface AppDeps {
   forge: GitHubForge;
   gate: GateStageDeps;
   log: Logger;
   dryRun: boolean;
+  /** The executor's entry point for merged PRs (set once execution is wired; null: merges are only logged). */
+  onMerged?: () => MergedHandler | null;
 }
 
 const PR_ACTIONS = ['opened', 'reopened', 'synchronize', 'edited', 'ready_for_review', 'converted_to_draft'] as const;
@@ -45,6 +48,7 @@ export function pitcrewApp(deps: AppDeps) {
       await gate(context.octokit as Octokit, context.payload.repository.full_name, context.payload.pull_request.number, deps);
     });
     app.on('push', (context) => onPush(context, deps));
+    registerOnMerged(app, deps.onMerged ?? (() => null), deps.log);
     app.on('check_run.rerequested', async (context) => {
       if (context.payload.check_run.name !== CONFIG_CHECK) return;
       const client = await deps.forge.client(context.payload.repository.full_name, context.octokit as Octokit);

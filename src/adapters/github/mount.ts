@@ -10,6 +10,7 @@ import { pitcrewApp } from './app.js';
 import { GitHubForge } from './forge.js';
 import { createOctokitClass } from './octokit.js';
 import { WEBHOOK_PATH } from './setup.js';
+import type { MergedHandler } from './on-merged.js';
 
 /**
  * The GitHub App on the shared HTTP server: Probot's webhook middleware at
@@ -32,6 +33,8 @@ export interface GitHubService {
   forge: GitHubForge;
   probot: Probot;
   limiter: RateLimiter;
+  /** Wires the executor: merged PRs are handed to `handler` from now on. */
+  onMerged(handler: MergedHandler): void;
   stop(): Promise<void>;
 }
 
@@ -43,7 +46,8 @@ export async function mountGitHub(http: HttpServer, config: GitHubConfig, deps: 
   const probot = new Probot({ appId: config.appId, privateKey: config.privateKey, secret: config.webhookSecret, baseUrl: config.apiUrl, Octokit, log });
   const mutex = new KeyedMutex();
   const forge = new GitHubForge({ probot, policy: deps.policy, redactor: deps.redactor, log, dryRun: deps.dryRun, mutex });
-  const app = pitcrewApp({ forge, log, dryRun: deps.dryRun, gate: { options: { policy: deps.policy }, mutex, log } });
+  let merged: MergedHandler | null = null;
+  const app = pitcrewApp({ forge, log, dryRun: deps.dryRun, gate: { options: { policy: deps.policy }, mutex, log }, onMerged: () => merged });
   const middleware = await createNodeMiddleware(app, { probot, webhooksPath: WEBHOOK_PATH });
   http.route('POST', WEBHOOK_PATH, async (req, res) => {
     await middleware(req, res, () => res.writeHead(404).end());
@@ -52,6 +56,9 @@ export async function mountGitHub(http: HttpServer, config: GitHubConfig, deps: 
     forge,
     probot,
     limiter,
+    onMerged: (handler) => {
+      merged = handler;
+    },
     stop: async () => {
       if (ownsLimiter) await limiter.stop();
     },
