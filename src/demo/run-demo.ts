@@ -116,7 +116,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
     step(3, 'Wait for the fix PR; approve it as a reviewer and merge it');
     const pr = await waitFor('the fix PR', async () => github.pulls(DEMO_REPO).find((pull) => pull.head.startsWith('pitcrew/')));
     result.prNumber = pr.number;
-    info(`fix PR #${pr.number} "${pr.title}" (${pr.labels.join(', ')})`);
+    info(`fix PR #${pr.number} "${pr.title}"`);
     info(`files: ${(await github.as(REVIEWER).request('GET', `/repos/${DEMO_REPO}/pulls/${pr.number}/files`) as Array<{ filename: string }>).map((file) => file.filename).join(', ')}`);
     await github.settled();
     const gateOf = (sha: string) => github.statuses(DEMO_REPO, sha).filter((status) => status.context === 'pitcrew/gate').at(-1);
@@ -127,7 +127,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
       await github.settled();
       return gateOf(pr.headSha)?.state === 'success';
     });
-    info(`gate: success: ${gateOf(pr.headSha)?.description ?? ''}`);
+    info(`gate: success: ${gateOf(pr.headSha)?.description ?? ''} (labels: ${github.pulls(DEMO_REPO).find((pull) => pull.number === pr.number)?.labels.join(', ') ?? ''})`);
     await github.as(MERGER).merge(DEMO_REPO, pr.number);
     const merged = await github.pull(DEMO_REPO, pr.number);
     result.merged = merged.merged === true;

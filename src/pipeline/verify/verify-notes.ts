@@ -7,7 +7,7 @@ import type { ExecutionNote } from '../ports/chat.js';
  * in five seconds, and the incident summary stored in memory for the next
  * retrieval to find.
  */
-const minutes = (ms: number) => `${Math.max(0, Math.round(ms / 60_000))} min`;
+const minutes = (ms: number) => (ms < 60_000 ? `${Math.max(0, Math.round(ms / 1000))} s` : `${Math.round(ms / 60_000)} min`);
 
 export function clearedNote(verification: Verification, incident: Incident, at: number, stillFiring: number): ExecutionNote {
   return {
