@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { it } from 'node:test';
 import { readMergedChange } from '../../../src/adapters/github/merged-change-reader.js';
 import { manualClock } from '../../../src/domain/clock.js';
 import type { ExecutionRecord } from '../../../src/domain/execution.js';
@@ -14,7 +14,7 @@ import { JobQueue } from '../../../src/store/queue/job-queue.js';
 import { LocalNotifier } from '../../../src/store/queue/notifier.js';
 import type { Store } from '../../../src/store/store.js';
 import { VerificationRepo } from '../../../src/store/verification-repo.js';
-import { freshStore } from '../../support/databases.js';
+import { describeOnBackends, freshStore, type BackendName } from '../../support/databases.js';
 import { alertPlan, DEPLOYMENT_YAML } from '../../support/github.js';
 import { REPO, pitcrewOnFake, type PitcrewOnFake } from '../../support/github-app.js';
 import { alertmanagerBody } from '../../support/intake.js';
@@ -43,9 +43,9 @@ interface World {
  * An incident from a real Alertmanager body, its fix PR proposed, approved and
  * merged in the GitHub fake, and the record the execute stage would hand over.
  */
-async function world(): Promise<World> {
+async function world(backend: BackendName): Promise<World> {
   const env = await pitcrewOnFake();
-  const store = await freshStore('sqlite');
+  const store = await freshStore(backend);
   const clock = manualClock(START);
   const chat = recordingChat();
   const memory: IncidentMemoryRecord[] = [];
@@ -101,9 +101,9 @@ async function world(): Promise<World> {
 
 const stateOf = async (store: Store, record: ExecutionRecord) => (await new VerificationRepo(store.db).get(`${record.planId}@${record.mergeSha}`))?.state;
 
-describe('verify: after a successful execution, watch the signal within the plan window', () => {
+describeOnBackends('verify: after a successful execution, watch the signal within the plan window', (backend) => {
   it('the alert resolves within the window: incident resolved, summary in memory, thread told, no revert', async () => {
-    const w = await world();
+    const w = await world(backend);
     const { verifier } = w.newVerifier();
     await verifier.afterExecution(w.record);
     assert.equal(await stateOf(w.store, w.record), 'watching');
@@ -137,7 +137,7 @@ describe('verify: after a successful execution, watch the signal within the plan
   });
 
   it('an alert already resolved when the execution reports is verified at once', async () => {
-    const w = await world();
+    const w = await world(backend);
     const { verifier } = w.newVerifier();
     await w.sendAlert('resolved');
     await verifier.afterExecution(w.record);
@@ -146,7 +146,7 @@ describe('verify: after a successful execution, watch the signal within the plan
   });
 
   it('the window closes with the alert firing: a revert PR restores the file, through the same propose path, once', async () => {
-    const w = await world();
+    const w = await world(backend);
     const { verifier } = w.newVerifier();
     const mainBeforeFix = DEPLOYMENT_YAML;
     await verifier.afterExecution(w.record);
@@ -185,7 +185,7 @@ describe('verify: after a successful execution, watch the signal within the plan
   });
 
   it('the watch survives a restart: a new process opens the revert at the deadline, once', async () => {
-    const w = await world();
+    const w = await world(backend);
     const first = w.newVerifier();
     await first.verifier.afterExecution(w.record);
     await first.verifier.afterExecution(w.record);
@@ -205,7 +205,7 @@ describe('verify: after a successful execution, watch the signal within the plan
   });
 
   it('a failed, refused or incident-less execution starts no watch', async () => {
-    const w = await world();
+    const w = await world(backend);
     const { verifier } = w.newVerifier();
     await verifier.afterExecution({ ...w.record, outcome: 'failed' });
     await verifier.afterExecution({ ...w.record, outcome: 'refused' });
