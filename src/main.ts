@@ -115,7 +115,7 @@ export async function startService(config: Config, log: Logger, deps: ServiceDep
     const responder = responderFromConfig({ config, store, knowledge, chat, forge: github?.forge ?? null, clock, log });
 
     // 6. Verify and record (stages 7–8): watches survive restarts in the store.
-    const { verifier, auditTrail } = await startVerify({ config, store, knowledge, chat, github, clock, log });
+    const { verifier, auditTrail } = await startVerify({ config, store, knowledge, chat, github, clock, log, metrics });
 
     // 7. Intake: inbox and outbox workers; from here on alerts are acked.
     const subscribers = [responder, verifier, ...(deps.subscribers ?? [])];
@@ -128,6 +128,7 @@ export async function startService(config: Config, log: Logger, deps: ServiceDep
 
     // 8. Execute merged plans (GitHub only): resumes unfinished executions from the journal first.
     let execution: ExecutionService | null = null;
+    const audit = deps.audit ?? auditTrail;
     if (github) {
       const [{ startExecution }, { loadPolicy }] = await Promise.all([import('./actions/start-execution.js'), import('./planner/policy-file.js')]);
       execution = startExecution({
@@ -137,7 +138,7 @@ export async function startService(config: Config, log: Logger, deps: ServiceDep
         ...(config.env.PITCREW_KUBECONFIG ? { kubeconfig: config.env.PITCREW_KUBECONFIG } : {}),
         ...(config.env.PITCREW_HTTP_ACTION_SECRET ? { httpSecret: config.env.PITCREW_HTTP_ACTION_SECRET } : {}),
         httpTimeoutMs: config.env.PITCREW_HTTP_ACTION_TIMEOUT,
-        ...(deps.audit ?? auditTrail ? { audit: (deps.audit ?? auditTrail)! } : {}),
+        ...(audit ? { audit } : {}),
         afterExecution: async (record) => {
           await verifier.afterExecution(record);
           await deps.afterExecution?.(record);

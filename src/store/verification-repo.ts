@@ -55,6 +55,11 @@ export class VerificationRepo {
     return rows.map(toVerification);
   }
 
+  async countWatching(): Promise<number> {
+    const row = await this.db.selectFrom('verifications').select((eb) => eb.fn.countAll<number>().as('n')).where('state', '=', 'watching').executeTakeFirst();
+    return Number(row?.n ?? 0);
+  }
+
   async list(filter: { state?: VerificationsTable['state']; limit?: number } = {}): Promise<Verification[]> {
     let query = this.db.selectFrom('verifications').selectAll().orderBy('executed_at', 'desc').limit(filter.limit ?? 50);
     if (filter.state) query = query.where('state', '=', filter.state);

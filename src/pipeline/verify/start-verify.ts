@@ -4,6 +4,9 @@ import type { Clock } from '../../domain/clock.js';
 import type { AuditTrail } from '../../domain/execution.js';
 import type { KnowledgeService } from '../../knowledge/knowledge-service.js';
 import type { Logger } from '../../ops/logger.js';
+import type { Metrics } from '../../ops/metrics.js';
+import { createVerifyMetrics } from '../../ops/verify-metrics.js';
+import { VerificationRepo } from '../../store/verification-repo.js';
 import type { Store } from '../../store/store.js';
 import type { Chat } from '../ports/chat.js';
 import { Verifier } from './verifier.js';
@@ -21,6 +24,7 @@ export interface VerifyWiring {
   github: GitHubService | null;
   clock: Clock;
   log: Logger;
+  metrics?: Metrics;
 }
 
 export async function startVerify(wiring: VerifyWiring): Promise<{ verifier: Verifier; auditTrail: AuditTrail | null }> {
@@ -40,6 +44,7 @@ export async function startVerify(wiring: VerifyWiring): Promise<{ verifier: Ver
     readMergedChange,
     propose: github ? (request) => github.forge.propose(request) : null,
     remember: async (record) => (await wiring.knowledge.ready()).incidents.write(record),
+    ...(wiring.metrics ? { observe: createVerifyMetrics(wiring.metrics, () => new VerificationRepo(wiring.store.db).countWatching()) } : {}),
   });
   return { verifier, auditTrail };
 }

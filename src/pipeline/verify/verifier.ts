@@ -51,6 +51,8 @@ export interface VerifierDeps {
   propose: ((request: ProposeRequest) => Promise<ProposeOutcome>) | null;
   /** Stores the resolved incident's summary in the `incidents` memory collection. */
   remember: (record: IncidentMemoryRecord) => Promise<void>;
+  /** Told once per finished watch (metrics). */
+  observe?: (outcome: 'cleared' | 'reverting' | 'not_cleared') => void;
 }
 
 type Check = 'execution' | 'change' | 'deadline';
@@ -178,7 +180,9 @@ export class Verifier implements IncidentSubscriber {
     if (firing === 0) await this.deps.remember(incidentMemoryRecord(verification, incident, at));
     await chat.reply(incident, `verify:${verification.id}`, { kind: 'execution', note: clearedNote(verification, incident, at, firing) });
     const finished = await new VerificationRepo(store.db).finish(verification.id, 'cleared', { outcomeNote: firing === 0 ? 'signal cleared; incident resolved' : `signal cleared; ${firing} other alert(s) firing`, at });
-    if (finished) log.info({ verification: verification.id, incidentId: incident.id, afterMs: at - verification.executedAt }, 'verification passed: signal cleared');
+    if (!finished) return;
+    this.deps.observe?.('cleared');
+    log.info({ verification: verification.id, incidentId: incident.id, afterMs: at - verification.executedAt }, 'verification passed: signal cleared');
   }
 
   private async notCleared(verification: Verification): Promise<void> {
@@ -187,7 +191,9 @@ export class Verifier implements IncidentSubscriber {
     const incident = toIncident((await new IncidentRepo(store.db).row(verification.incidentId))!);
     const finish = async (state: 'reverting' | 'not_cleared', outcomeNote: string, revert?: { number: number; url: string }) => {
       const finished = await new VerificationRepo(store.db).finish(verification.id, state, { outcomeNote, at, revertPr: revert?.number ?? null, revertUrl: revert?.url ?? null });
-      if (finished) log.warn({ verification: verification.id, incidentId: incident.id, state, revertPr: revert?.number }, 'verification failed: signal did not clear in time');
+      if (!finished) return;
+      this.deps.observe?.(state);
+      log.warn({ verification: verification.id, incidentId: incident.id, state, revertPr: revert?.number }, 'verification failed: signal did not clear in time');
     };
     const humanOnly = async (reason: string, steps: string[]) => {
       await chat.reply(incident, `verify:${verification.id}`, { kind: 'execution', note: notClearedNote(verification, reason, steps) });

@@ -33,6 +33,8 @@ interface World {
   clock: ReturnType<typeof manualClock>;
   chat: ReturnType<typeof recordingChat>;
   memory: IncidentMemoryRecord[];
+  /** Outcomes told to metrics, across every verifier of the world. */
+  observed: string[];
   incidentId: string;
   record: ExecutionRecord;
   newVerifier(): { verifier: Verifier; jobs: JobQueue };
@@ -49,6 +51,7 @@ async function world(backend: BackendName): Promise<World> {
   const clock = manualClock(START);
   const chat = recordingChat();
   const memory: IncidentMemoryRecord[] = [];
+  const observed: string[] = [];
   const verifiers: Verifier[] = [];
   const newVerifier = () => {
     const jobs = new JobQueue(store, clock, new LocalNotifier());
@@ -59,6 +62,7 @@ async function world(backend: BackendName): Promise<World> {
       remember: async (record) => {
         memory.push(record);
       },
+      observe: (outcome) => observed.push(outcome),
     });
     verifier.start(jobs);
     verifiers.push(verifier);
@@ -89,7 +93,7 @@ async function world(backend: BackendName): Promise<World> {
     ],
   };
   const w: World = {
-    env, store, clock, chat, memory, incidentId: incident!.id, record, sendAlert,
+    env, store, clock, chat, memory, observed, incidentId: incident!.id, record, sendAlert,
     newVerifier: () => {
       const made = newVerifier();
       verifier = made.verifier;
@@ -133,6 +137,7 @@ describeOnBackends('verify: after a successful execution, watch the signal withi
     await verifier.drain();
     assert.equal(w.env.fake.pulls(REPO).length, 1, 'no revert PR');
     assert.equal(w.memory.length, 1);
+    assert.deepEqual(w.observed, ['cleared']);
     await verifier.stop();
   });
 
@@ -181,6 +186,7 @@ describeOnBackends('verify: after a successful execution, watch the signal withi
     await verifier.drain();
     assert.equal(w.memory.length, 0);
     assert.equal(w.env.fake.pulls(REPO).length, 2);
+    assert.deepEqual(w.observed, ['reverting']);
     await verifier.stop();
   });
 
@@ -200,6 +206,7 @@ describeOnBackends('verify: after a successful execution, watch the signal withi
     assert.equal(w.env.fake.pulls(REPO).filter((pull) => pull.head.startsWith('pitcrew/revert_')).length, 1);
     const jobs = await second.jobs.list({ queue: 'verify-deadlines' });
     assert.equal(jobs.length, 1, 'one deadline job for the repeated hook call');
+    assert.deepEqual(w.observed, ['reverting']);
     await second.verifier.stop();
     await third.verifier.stop();
   });
