@@ -121,6 +121,7 @@ export async function startService(config: Config, log: Logger, deps: ServiceDep
     const subscribers = [responder, verifier, ...(deps.subscribers ?? [])];
     const intake = await startIntake({ store, storeConfig: config.store, clock, log, metrics: intakeMetrics, policy: config.incidents, queue: config.queue, subscribers });
     stops.push(() => intake.stop());
+    stops.push(() => responder.stop()); // stops run in reverse: waits for Chroma are given up before intake drains
     verifier.start(intake.jobs);
     stops.push(() => verifier.stop());
     registerQueueGauges(metrics, intake.jobs, () => clock.now());

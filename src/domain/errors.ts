@@ -25,6 +25,7 @@ export type ErrorCode =
   | 'propose_invalid'
   | 'propose_rejected'
   | 'forge_unavailable'
+  | 'stopping'
   | 'unexpected';
 
 export class PitcrewError extends Error {

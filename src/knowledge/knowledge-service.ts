@@ -13,21 +13,29 @@ import { openKnowledge, type Knowledge, type KnowledgeOptions } from './knowledg
 export interface KnowledgeService {
   /** Resolves once the collections are open (after any number of retries). */
   ready(): Promise<Knowledge>;
+  /** Where opening stands: still on its first attempt, open, or failing (with the last error) and retrying. */
+  status(): KnowledgeStatus;
   /** Resolves when the first runbook index run after opening has finished (or failed; it is logged). */
   runbooksIndexed: Promise<void>;
   stop(): Promise<void>;
 }
+
+export type KnowledgeStatus = { state: 'opening' } | { state: 'ready' } | { state: 'unavailable'; error: string };
 
 const FIRST_RETRY_MS = 500;
 const MAX_RETRY_MS = 30_000;
 
 export function startKnowledge(options: KnowledgeOptions, log: Logger): KnowledgeService {
   const stopping = new AbortController();
+  let status: KnowledgeStatus = { state: 'opening' };
   const opened = (async () => {
     for (let delay = FIRST_RETRY_MS; ; delay = Math.min(delay * 2, MAX_RETRY_MS)) {
       try {
-        return await openKnowledge(options);
+        const knowledge = await openKnowledge(options);
+        status = { state: 'ready' };
+        return knowledge;
       } catch (error) {
+        status = { state: 'unavailable', error: (error as Error).message };
         if (stopping.signal.aborted) throw error;
         log.warn({ err: (error as Error).message, retryInMs: delay, chroma: options.chromaUrl }, 'knowledge cannot open its Chroma collections yet; retrying');
         await sleep(delay, undefined, { signal: stopping.signal });
@@ -51,6 +59,7 @@ export function startKnowledge(options: KnowledgeOptions, log: Logger): Knowledg
 
   return {
     ready: () => opened,
+    status: () => status,
     runbooksIndexed,
     stop: async () => {
       stopping.abort();

@@ -25,24 +25,35 @@ export interface ResponderWiring {
 
 export type Responder = IncidentSubscriber & {
   proposeLatest(incident: Incident, requestedBy?: string): Promise<ProposeOutcome | { status: 'not_proposed'; reason: string }>;
+  /** Gives up waits in progress (for Chroma), so a stopping service does not hang on them; their changes are retried after restart. */
+  stop(): Promise<void>;
 };
 
 /**
- * How long one incident change waits for knowledge to open (Chroma down).
- * Past it the change fails and the durable queue retries it with backoff,
- * so retrieval catches up when Chroma is back and nothing is lost.
+ * How long one incident change waits for knowledge still on its first
+ * attempt to open (service start). When Chroma is known to be down the
+ * change fails at once instead, and the durable queue retries it with
+ * backoff, so retrieval catches up when Chroma is back and nothing is lost.
  */
 const KNOWLEDGE_WAIT_MS = 30_000;
 
-async function knowledgeWithin(knowledge: KnowledgeService, ms: number): Promise<Knowledge> {
+async function knowledgeWithin(knowledge: KnowledgeService, ms: number, stopping: AbortSignal): Promise<Knowledge> {
+  const status = knowledge.status();
+  if (status.state === 'unavailable') {
+    throw new PitcrewError('chroma_unavailable', `Runbook search is unavailable: ${status.error}`, 'Check that Chroma answers (pitcrew doctor); the incident is planned once it does.');
+  }
   let timer: NodeJS.Timeout | undefined;
+  let onStop: (() => void) | undefined;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new PitcrewError('chroma_unavailable', `Knowledge did not open within ${ms / 1000} s`, 'Check that Chroma answers (pitcrew doctor); the incident is planned once it does.')), ms);
+    onStop = () => reject(new PitcrewError('stopping', 'The service is stopping; the incident is planned after it restarts'));
+    stopping.addEventListener('abort', onStop, { once: true });
   });
   try {
     return await Promise.race([knowledge.ready(), timeout]);
   } finally {
     clearTimeout(timer);
+    if (onStop) stopping.removeEventListener('abort', onStop);
   }
 }
 
@@ -53,15 +64,17 @@ async function knowledgeWithin(knowledge: KnowledgeService, ms: number): Promise
  */
 export function responderFromConfig(wiring: ResponderWiring): Responder {
   let built: Promise<IncidentResponder> | undefined;
-  const responder = () => (built ??= build(wiring));
+  const stopping = new AbortController();
+  const responder = () => (built ??= build(wiring, stopping.signal));
   return {
     name: 'respond',
     onIncidentChange: async (change: IncidentChange) => (await responder()).onIncidentChange(change),
     proposeLatest: async (incident, requestedBy) => (await responder()).proposeLatest(incident, requestedBy),
+    stop: async () => stopping.abort(),
   };
 }
 
-async function build({ config, store, knowledge, chat, forge, clock, log }: ResponderWiring): Promise<IncidentResponder> {
+async function build({ config, store, knowledge, chat, forge, clock, log }: ResponderWiring, stopping: AbortSignal): Promise<IncidentResponder> {
   const [{ IncidentResponder }, { plannerDepsFromConfig }, { plannerTools }] = await Promise.all([
     import('./respond.js'),
     import('../planner/from-config.js'),
@@ -70,7 +83,7 @@ async function build({ config, store, knowledge, chat, forge, clock, log }: Resp
   const incidents = new IncidentRepo(store.db);
   const planner = plannerDepsFromConfig(config, { clock, tools: plannerTools({ knowledge: () => knowledge.ready(), incidents }) });
   return new IncidentResponder({
-    retriever: async () => (await knowledgeWithin(knowledge, KNOWLEDGE_WAIT_MS)).retriever,
+    retriever: async () => (await knowledgeWithin(knowledge, KNOWLEDGE_WAIT_MS, stopping)).retriever,
     planner,
     decisions: new DecisionRepo(store.db),
     chat,

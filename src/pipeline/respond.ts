@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { isPitcrewError } from '../domain/errors.js';
 import type { Incident } from '../domain/incident.js';
 import type { IncidentChange, IncidentSubscriber } from '../domain/incident-change.js';
 import type { Plan } from '../domain/plan.js';
@@ -76,7 +77,13 @@ export class IncidentResponder implements IncidentSubscriber {
     const recorded = await this.deps.decisions.get(ids('dec'));
     if (recorded) return { plan: recorded.plan, decisionId: recorded.id };
 
-    const retriever = await this.deps.retriever();
+    const retriever = await this.deps.retriever().catch(async (error: unknown) => {
+      // Say so once in the thread, then fail: the queue retries the change until Chroma is back.
+      if (isPitcrewError(error, 'chroma_unavailable')) {
+        await this.deps.chat.reply(incident, `knowledge-down:${incident.id}`, { kind: 'note', text: `Runbook search is unavailable, so there is no plan yet; it is retried until the search is back. (${(error as Error).message})` });
+      }
+      throw error;
+    });
     const retrieval = await retriever.retrieve({ signal });
     await this.deps.chat.reply(incident, `retrieval:${changeId}`, { kind: 'retrieval', retrieval });
 

@@ -115,7 +115,8 @@ describe('incident CLI against a running service', () => {
     assert.match(human.output, /1\. intake\n\s+source\s+alertmanager \(guessed/);
     assert.match(human.output, /opens incident #1[\s\S]*joins incident #1[\s\S]*duplicate of an alert already in incident #1 \(dropped\)/);
     assert.match(human.output, /2\. retrieve/);
-    const json = JSON.parse((await runCli(['triage', file, '--json'], { cwd })).output) as { intake: { incidents: unknown[]; outcomes: Array<{ result: string }> } };
+    assert.match(human.output, /no runbooks indexed: No runbook directory found/, 'a missing runbook directory is said, not fatal');
+    const json = JSON.parse((await runCli(['triage', file, '--json'], { cwd })).stdout) as { intake: { incidents: unknown[]; outcomes: Array<{ result: string }> } };
     assert.deepEqual(json.intake.outcomes.map((o) => o.result), ['new_incident', 'joined', 'duplicate']);
     assert.equal(json.intake.incidents.length, 1);
 

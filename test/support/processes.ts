@@ -15,7 +15,10 @@ export function tsNode(file: string, ...args: string[]): string[] {
 
 export interface Spawned {
   child: ChildProcess;
+  /** stdout and stderr interleaved, as a terminal shows them. */
   output(): string;
+  /** stdout alone (what `--json` output is parsed from). */
+  stdout(): string;
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
@@ -31,21 +34,25 @@ export function spawnCli(args: string[], options: { env?: Record<string, string>
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let text = '';
-  child.stdout!.on('data', (chunk: Buffer) => (text += chunk.toString()));
+  let stdout = '';
+  child.stdout!.on('data', (chunk: Buffer) => {
+    text += chunk.toString();
+    stdout += chunk.toString();
+  });
   child.stderr!.on('data', (chunk: Buffer) => (text += chunk.toString()));
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((done) =>
     child.once('exit', (code, signal) => done({ code, signal })));
   after(() => {
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
   });
-  return { child, output: () => text, exited };
+  return { child, output: () => text, stdout: () => stdout, exited };
 }
 
 /** Runs the CLI to completion. */
-export async function runCli(args: string[], options: { env?: Record<string, string>; cwd: string }): Promise<{ code: number | null; output: string }> {
+export async function runCli(args: string[], options: { env?: Record<string, string>; cwd: string }): Promise<{ code: number | null; output: string; stdout: string }> {
   const spawned = spawnCli(args, options);
   const { code } = await spawned.exited;
-  return { code, output: spawned.output() };
+  return { code, output: spawned.output(), stdout: spawned.stdout() };
 }
 
 export function isAlive(pid: number): boolean {

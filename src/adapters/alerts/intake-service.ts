@@ -9,7 +9,7 @@ import { GroupCommitEnqueuer } from '../../store/queue/group-commit.js';
 import { JobQueue, type QueueOptions } from '../../store/queue/job-queue.js';
 import { createNotifier } from '../../store/queue/notifier.js';
 import { Worker, type JobHandler } from '../../store/queue/worker.js';
-import type { Store } from '../../store/store.js';
+import type { Db, Store } from '../../store/store.js';
 import type { InboxAppend } from './http-routes.js';
 
 /** Completed inbox jobs are kept this long (for `pitcrew` forensics), then pruned. */
@@ -55,17 +55,38 @@ export function inboxHandler(deps: Pick<IntakeServiceDeps, 'policy' | 'clock' | 
   };
 }
 
-/** Delivers each incident change to every subscriber; a failure retries the change (subscribers are idempotent). */
-export function changesHandler(subscribers: IncidentSubscriber[]): JobHandler<IncidentChange> {
+/** The queue that delivers incident changes to one subscriber. */
+export function subscriberQueue(subscriber: Pick<IncidentSubscriber, 'name'>): string {
+  return `${CHANGES_QUEUE}:${subscriber.name}`;
+}
+
+/**
+ * The outbox fans each incident change out to one queue per subscriber, in
+ * the transaction that completes it. So a subscriber that is slow (waiting
+ * for Chroma) or failing (Slack down) neither delays the others nor makes
+ * them see the change twice when it is retried.
+ */
+export function fanOutHandler(subscribers: IncidentSubscriber[], jobs: JobQueue): JobHandler<IncidentChange> {
+  const fanOut = async (changes: IncidentChange[], trx: Db) => {
+    for (const subscriber of subscribers) await jobs.enqueueIn(trx, subscriberQueue(subscriber), changes);
+    return () => subscribers.forEach((subscriber) => jobs.wake(subscriberQueue(subscriber)));
+  };
+  return {
+    mode: 'transactional',
+    run: (job, trx) => fanOut([job.payload], trx),
+    runBatch: (batch, trx) => fanOut(batch.map((job) => job.payload), trx),
+  };
+}
+
+/** Delivers incident changes to one subscriber; a failure retries the change for it alone (subscribers are idempotent). */
+export function deliveryHandler(subscriber: IncidentSubscriber): JobHandler<IncidentChange> {
   return {
     mode: 'external',
     async run(job) {
-      for (const subscriber of subscribers) {
-        try {
-          await subscriber.onIncidentChange(job.payload);
-        } catch (error) {
-          throw new Error(`subscriber ${subscriber.name}: ${(error as Error).message}`, { cause: error });
-        }
+      try {
+        await subscriber.onIncidentChange(job.payload);
+      } catch (error) {
+        throw new Error(`subscriber ${subscriber.name}: ${(error as Error).message}`, { cause: error });
       }
     },
   };
@@ -73,14 +94,19 @@ export function changesHandler(subscribers: IncidentSubscriber[]): JobHandler<In
 
 export async function startIntake(deps: IntakeServiceDeps): Promise<IntakeService> {
   const { store, clock, log } = deps;
+  const names = deps.subscribers.map((subscriber) => subscriber.name);
+  const repeated = names.find((name, index) => names.indexOf(name) !== index);
+  if (repeated) throw new Error(`Two incident subscribers are named "${repeated}": each needs its own name, which names its delivery queue`);
   const notifier = await createNotifier(deps.storeConfig, log);
   const jobs = new JobQueue(store, clock, notifier, deps.queue);
   const workerDeps = { store, jobs, clock, log, observer: deps.metrics };
   const inbox = new Worker(workerDeps, inboxHandler(deps, jobs, deps.subscribers.length > 0), { queue: INBOX_QUEUE, batchSize: 50, coalesceMs: 5 });
-  const changes = new Worker(workerDeps, changesHandler(deps.subscribers), { queue: CHANGES_QUEUE, batchSize: 10, leaseMs: 5 * 60_000 });
+  const changes = new Worker(workerDeps, fanOutHandler(deps.subscribers, jobs), { queue: CHANGES_QUEUE, batchSize: 50 });
+  const deliveries = deps.subscribers.map(
+    (subscriber) => new Worker(workerDeps, deliveryHandler(subscriber), { queue: subscriberQueue(subscriber), batchSize: 10, leaseMs: 5 * 60_000 }),
+  );
   const enqueuer = new GroupCommitEnqueuer(store, jobs, INBOX_QUEUE);
-  inbox.start();
-  changes.start();
+  for (const worker of [inbox, changes, ...deliveries]) worker.start();
 
   const prune = setInterval(() => {
     jobs.prune(COMPLETED_RETENTION_MS).then(
@@ -97,11 +123,12 @@ export async function startIntake(deps: IntakeServiceDeps): Promise<IntakeServic
       await enqueuer.settle();
       await inbox.drain();
       await changes.drain();
+      await Promise.all(deliveries.map((worker) => worker.drain()));
     },
     stop: async () => {
       clearInterval(prune);
       await enqueuer.settle();
-      await Promise.all([inbox.stop(), changes.stop()]);
+      await Promise.all([inbox, changes, ...deliveries].map((worker) => worker.stop()));
       await notifier.close();
     },
   };

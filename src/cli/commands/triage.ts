@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
 import { ALERT_SOURCE_NAMES, type AlertSourceName } from '../../adapters/alerts/sources.js';
 import { systemClock } from '../../domain/clock.js';
-import { PitcrewError } from '../../domain/errors.js';
+import { isPitcrewError, PitcrewError } from '../../domain/errors.js';
 import type { Config } from '../../config/config.js';
 import type { RetrievalResult } from '../../domain/retrieval.js';
 import type { Signal } from '../../domain/signal.js';
@@ -63,8 +63,14 @@ interface TriageCliOptions {
 
 const status = (message: string) => process.stderr.write(`${color.dim(message)}\n`);
 
+/** Brings the runbook index up to date; with no runbook directory, says so and searches what is indexed (past incidents, CI failures). */
 async function indexFirst(knowledge: Knowledge): Promise<void> {
-  const summary = await knowledge.indexRunbooks();
+  const summary = await knowledge.indexRunbooks().catch((error: unknown) => {
+    if (!isPitcrewError(error, 'input_invalid')) throw error;
+    status(`no runbooks indexed: ${(error as Error).message}`);
+    return null;
+  });
+  if (!summary) return;
   if (summary.added + summary.updated + summary.removed > 0) status(`runbook index updated: ${summary.added} added, ${summary.updated} updated, ${summary.removed} removed`);
   for (const problem of summary.skipped) status(`skipped ${problem.file}:${problem.line}: ${problem.message}`);
 }
