@@ -105,6 +105,10 @@ export class Executor {
   async accept(pull: MergedPull): Promise<{ status: 'no_plan' } | { status: 'duplicate'; executionId: string } | { status: 'accepted'; executionId: string; done: Promise<ExecutionRecord | null> }> {
     const read = await this.deps.forge.readMergedPlan(pull);
     if (read.status === 'none') return { status: 'no_plan' };
+    if (read.status === 'not_merged') {
+      this.deps.log.warn({ repo: pull.repo, pull: pull.number, mergeSha: pull.mergeSha, problem: read.problem }, 'merged event not confirmed by the forge; ignored');
+      return { status: 'no_plan' };
+    }
     const id = executionId(pull.repo, pull.mergeSha);
     const plan = read.status === 'ok' ? read.plan : null;
     const context: StoredContext = { mergedBy: pull.mergedBy, url: pull.url };
@@ -232,6 +236,7 @@ export class Executor {
   /** Every reason not to run, in one list (empty: run). */
   private async check(pull: MergedPull, read: MergedPlanRead, context: StoredContext): Promise<string[]> {
     if (read.status === 'invalid') return [`the plan cannot be read from the merge commit ${pull.mergeSha.slice(0, 7)}: ${read.problem}`];
+    if (read.status === 'not_merged') return [read.problem];
     if (read.status !== 'ok') return ['the PR carries no plan'];
     let facts: GateFacts | null = null;
     const gate = await recheckGate(pull, {
