@@ -75,7 +75,7 @@ export interface ExecutionHarness {
   settled(): Promise<void>;
 }
 
-export async function executionHarness(options: { files?: Record<string, string>; backend?: BackendName; leaseMs?: number; clock?: Clock; afterJournal?: (key: string) => Promise<void>; targetStatus?: number } = {}): Promise<ExecutionHarness> {
+export async function executionHarness(options: { files?: Record<string, string>; backend?: BackendName; leaseMs?: number; clock?: Clock; afterJournal?: (key: string) => Promise<void>; afterAction?: (key: string) => Promise<void>; targetStatus?: number } = {}): Promise<ExecutionHarness> {
   const target = await httpTarget(options.targetStatus ?? 200);
   const policy = githubPolicy();
   policy.http.baseUrls = [target.base];
@@ -104,6 +104,7 @@ export async function executionHarness(options: { files?: Record<string, string>
       kubeconfig, httpSecret: HTTP_SECRET, httpTimeoutMs: 5_000, runPollMs: 20,
       ...(options.leaseMs ? { leaseMs: options.leaseMs } : {}),
       ...(options.afterJournal ? { afterJournal: options.afterJournal } : {}),
+      ...(options.afterAction ? { afterAction: options.afterAction } : {}),
       ...overrides,
     });
     services.push(service);

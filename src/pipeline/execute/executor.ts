@@ -53,6 +53,8 @@ export interface ExecutorDeps {
   leaseMs?: number;
   /** Fault injection for crash tests: runs after an action's entry is committed, before the action. */
   afterJournal?: (key: string) => Promise<void>;
+  /** Fault injection for crash tests: runs after an action's side effect, before its outcome is journaled. */
+  afterAction?: (key: string) => Promise<void>;
 }
 
 export type MergedOutcome =
@@ -203,7 +205,7 @@ export class Executor {
       if (row.state === 'running') {
         if (!plan) throw new Error(`execution ${id} is running but its plan cannot be read from ${pull.mergeSha}`);
         const incident = plan.incidentId ? await this.deps.incidents.find(plan.incidentId) : null;
-        const actions = await runActions(id, plan, pull, incident, { ...this.deps, owner: this.owner, ...(this.deps.afterJournal ? { afterJournal: this.deps.afterJournal } : {}) });
+        const actions = await runActions(id, plan, pull, incident, { ...this.deps, owner: this.owner });
         if (lost) throw new LeaseLost(id);
         const outcome = overallOutcome(actions);
         const now = clock.now();
