@@ -213,5 +213,14 @@ describe('execution attacks: nothing runs, and the PR says why', () => {
     assert.equal(refused.length, 1);
     assert.match(refused[0]!.body, /Circuit breaker open since .* after 1 failed executions within 60 min; a human must reset it/);
     assert.deepEqual((await h.execution.breakers()).map((b) => [b.repo, b.open]), [['acme/deploy', true]]);
+
+    // A human resets it; the next merged plan runs.
+    await h.execution.breaker.reset(REPO, 'alice', Date.now());
+    h.target.state.status = 200;
+    const third = await propose(h, { ...h.plan('plan_f3'), incidentId: 'inc_44' });
+    await approve(h, 'carol', third.number);
+    await merge(h, third.number);
+    assert.match(executeComments(h, third.number)[0]!.body, /Executed: 4 of 4 actions succeeded/);
+    assert.deepEqual((await h.execution.breakers()).map((b) => [b.repo, b.open, b.resetBy]), [['acme/deploy', false, 'alice']]);
   });
 });
