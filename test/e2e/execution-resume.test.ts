@@ -1,5 +1,8 @@
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { spawn } from 'node:child_process';
+import { after, describe, it } from 'node:test';
+import { tsNode } from '../support/processes.js';
+import { HTTP_SECRET } from '../support/execution.js';
 import type { Plan } from '../../src/domain/plan.js';
 import { REPO, executionHarness, type ExecutionHarness } from '../support/execution.js';
 
@@ -128,5 +131,60 @@ describe('exactly once across a crash and a restart', () => {
     assert.match(body, /Execution failed/);
     assert.match(body, /3\. POST .*: unknown, outcome unknown after a restart \(the request was sent and its answer was lost/);
     assert.match(body, /4\. Run workflow .*: skipped, not run: action 3 unknown/);
+  });
+
+  it('kill -9 of the executing process mid-plan (waiting on a workflow run), then a restart: resumes from the journal, nothing twice', async () => {
+    const h = await executionHarness({ leaseMs: 1_000 });
+    h.env.fake.scriptWorkflow(REPO, 'remediate.yml', { manual: true });
+    const number = await proposeApproved(h, h.plan());
+    // This process only watches: the merged event is held, and another process executes.
+    await h.execution.stop();
+    h.env.fake.webhooks.hold();
+    const { sha: mergeSha } = await h.env.fake.as('alice').merge(REPO, number);
+    const headSha = h.env.fake.pulls(REPO).find((pull) => pull.number === number)!.headSha;
+    if (h.storeConfig.kind !== 'sqlite') throw new Error('the child opens the SQLite file');
+    const child = spawn(process.execPath, tsNode('test/support/executor-child.ts'), {
+      env: {
+        PATH: process.env.PATH ?? '', LOG_LEVEL: 'info',
+        CHILD_STORE_FILE: h.storeConfig.file, CHILD_POLICY: JSON.stringify(h.policy), CHILD_APP_ID: String(h.env.app.id), CHILD_PRIVATE_KEY: h.env.app.privateKey!,
+        CHILD_GITHUB_URL: h.env.fake.url, CHILD_KUBECONFIG: h.kubeconfig, CHILD_HTTP_SECRET: HTTP_SECRET,
+        CHILD_PULL: JSON.stringify({ repo: REPO, number, mergeSha, headSha, mergedBy: 'alice', url: `${h.env.fake.url}/${REPO}/pull/${number}` }),
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    const exited = new Promise<NodeJS.Signals | null>((resolve) => child.once('exit', (_code, signal) => resolve(signal)));
+    after(() => {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    });
+
+    // Wait until the child is blocked on the workflow run (action 4), then kill it.
+    for (let i = 0; ; i++) {
+      const rows = await h.execution.journal.list();
+      const actions = rows[0] ? await h.execution.journal.actions(rows[0].id) : [];
+      if (actions[3]?.checkpoint?.includes('runId')) break;
+      if (i > 600 || child.exitCode !== null) throw new Error(`the child never reached the workflow run:\n${output}`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    child.kill('SIGKILL');
+    assert.equal(await exited, 'SIGKILL');
+    assert.deepEqual([h.restarts(), h.target.hits.length, h.env.fake.dispatches(REPO).length], [1, 1, 1]);
+    const [row] = await h.execution.journal.list();
+    assert.deepEqual([row!.state, row!.owner], ['running', 'child-process']);
+    assert.deepEqual((await h.execution.journal.actions(row!.id)).map((a) => a.state), ['succeeded', 'succeeded', 'succeeded', 'pending']);
+
+    // The run finishes while nobody watches; pitcrew restarts, and the held delivery arrives late too.
+    await h.env.fake.completeRun(REPO, h.env.fake.dispatches(REPO)[0]!.runId, { remediate: 'success' });
+    h.startExecutor({ owner: 'restarted' });
+    h.env.fake.webhooks.release();
+    await reported(h);
+    assert.deepEqual([h.restarts(), h.target.hits.length, h.env.fake.dispatches(REPO).length], [1, 1, 1], 'nothing twice');
+    const body = comments(h, number);
+    assert.equal(body.length, 1);
+    assert.match(body[0]!.body, /Executed: 4 of 4 actions succeeded/);
+    assert.match(body[0]!.body, /remediate\.yml run #1 concluded success/);
+    assert.equal(h.audits.length, 1);
   });
 });

@@ -12,7 +12,9 @@ import { FakeKubernetes } from '../../src/sandbox/index.js';
 import { storedKillSwitch } from '../../src/store/kill-switch.js';
 import { SettingsRepo } from '../../src/store/settings-repo.js';
 import type { Store } from '../../src/store/store.js';
-import { freshStore, type BackendName } from './databases.js';
+import { freshStoreConfig, type BackendName } from './databases.js';
+import type { StoreConfig } from '../../src/config/config.js';
+import { openStore } from '../../src/store/store.js';
 import { alertPlan, githubPolicy } from './github.js';
 import { CONFIG_YAML, REPO, pitcrewOnFake, type PitcrewOnFake } from './github-app.js';
 import { recordingChat } from './recording-chat.js';
@@ -58,6 +60,7 @@ export async function httpTarget(status = 200) {
 export interface ExecutionHarness {
   env: PitcrewOnFake;
   store: Store;
+  storeConfig: StoreConfig;
   k8s: FakeKubernetes;
   kubeconfig: string;
   target: Awaited<ReturnType<typeof httpTarget>>;
@@ -80,7 +83,8 @@ export async function executionHarness(options: { files?: Record<string, string>
   const policy = githubPolicy();
   policy.http.baseUrls = [target.base];
   const env = await pitcrewOnFake({ policy, files: { '.github/workflows/remediate.yml': WORKFLOW_YAML, ...options.files } });
-  const store = await freshStore(options.backend ?? 'sqlite');
+  const storeConfig = await freshStoreConfig(options.backend ?? 'sqlite');
+  const store = await openStore(storeConfig);
   const k8s = await FakeKubernetes.start();
   after(() => k8s.stop());
   k8s.addDeployment('checkout-api', { namespace: 'payments', replicas: 6 });
@@ -113,9 +117,10 @@ export async function executionHarness(options: { files?: Record<string, string>
   const execution = startExecutor();
   after(async () => {
     for (const service of services) await service.stop().catch(() => {});
+    await store.close();
   });
   const harness: ExecutionHarness = {
-    env, store, k8s, kubeconfig, target, chat, killSwitch, audits, afterRecords, policy, execution, startExecutor,
+    env, store, storeConfig, k8s, kubeconfig, target, chat, killSwitch, audits, afterRecords, policy, execution, startExecutor,
     plan: (planId = 'plan_x1') => {
       const base = alertPlan({ planId });
       return {
