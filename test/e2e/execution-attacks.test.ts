@@ -79,6 +79,22 @@ describe('execution after merge: the happy path', () => {
   });
 });
 
+describe('execution in dry run', () => {
+  it('journals and records every action as a dry run and touches nothing', async () => {
+    const h = await executionHarness({ dryRun: true });
+    const pr = await propose(h, h.plan());
+    await approve(h, 'carol', pr.number);
+    const { sha } = await merge(h, pr.number);
+    assert.deepEqual([h.restarts(), h.target.hits.length, h.env.fake.dispatches(REPO).length], [0, 0, 0]);
+    assert.equal(executeComments(h, pr.number).length, 0, 'the report is logged, not posted');
+    assert.equal(h.env.fake.checkRuns(REPO, sha).filter((run) => run.name === 'pitcrew/execute').length, 0);
+    const record = h.audits[0]!.record;
+    assert.equal(record.outcome, 'dry_run');
+    assert.deepEqual(record.actions.map((a) => a.outcome), ['dry_run', 'succeeded', 'dry_run', 'dry_run'], 'the merge itself is the gitops.patch, dry run or not');
+    assert.match(record.actions[0]!.detail, /would restart deployment payments\/checkout-api/);
+  });
+});
+
 describe('execution attacks: nothing runs, and the PR says why', () => {
   it('self-approval: the author cannot approve, the proposer\'s approval does not count', async () => {
     const h = await executionHarness();

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { after, describe, it } from 'node:test';
 import { tsNode } from '../support/processes.js';
+import { describeOnBackends } from '../support/databases.js';
 import { HTTP_SECRET } from '../support/execution.js';
 import type { Plan } from '../../src/domain/plan.js';
 import { REPO, executionHarness, type ExecutionHarness } from '../support/execution.js';
@@ -35,9 +36,9 @@ async function reported(h: ExecutionHarness): Promise<void> {
   throw new Error(`executions not reported: ${JSON.stringify(await h.execution.journal.list())}`);
 }
 
-describe('exactly once under duplicate deliveries', () => {
+describeOnBackends('exactly once under duplicate deliveries', (backend) => {
   it('the same merged webhook delivered 3 times concurrently (and once more) runs each action once', async () => {
-    const h = await executionHarness();
+    const h = await executionHarness({ backend });
     const number = await proposeApproved(h, h.plan());
     h.env.fake.webhooks.hold();
     await h.env.fake.as('alice').merge(REPO, number);

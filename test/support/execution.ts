@@ -78,7 +78,7 @@ export interface ExecutionHarness {
   settled(): Promise<void>;
 }
 
-export async function executionHarness(options: { files?: Record<string, string>; backend?: BackendName; leaseMs?: number; clock?: Clock; afterJournal?: (key: string) => Promise<void>; afterAction?: (key: string) => Promise<void>; targetStatus?: number } = {}): Promise<ExecutionHarness> {
+export async function executionHarness(options: { files?: Record<string, string>; backend?: BackendName; leaseMs?: number; clock?: Clock; afterJournal?: (key: string) => Promise<void>; afterAction?: (key: string) => Promise<void>; targetStatus?: number; dryRun?: boolean } = {}): Promise<ExecutionHarness> {
   const target = await httpTarget(options.targetStatus ?? 200);
   const policy = githubPolicy();
   policy.http.baseUrls = [target.base];
@@ -101,7 +101,7 @@ export async function executionHarness(options: { files?: Record<string, string>
   const services: ExecutionService[] = [];
   const startExecutor = (overrides: Partial<ExecutionServiceDeps> = {}) => {
     const service = startExecution({
-      github: env.github, store, chat, killSwitch, policy, clock, log: env.github.probot.log as never, dryRun: false,
+      github: env.github, store, chat, killSwitch, policy, clock, log: env.github.probot.log as never, dryRun: options.dryRun ?? false,
       audit, afterExecution: async (record) => {
         afterRecords.push(record);
       },

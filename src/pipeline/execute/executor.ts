@@ -105,6 +105,8 @@ export class Executor {
    * after minutes of waiting for workflow runs.
    */
   async accept(pull: MergedPull): Promise<{ status: 'no_plan' } | { status: 'duplicate'; executionId: string } | { status: 'accepted'; executionId: string; done: Promise<ExecutionRecord | null> }> {
+    // A stopping process claims nothing new (the webhook fails, and its claim would wait out a lease).
+    if (this.stopped) throw new Error('the executor is stopping; deliver the event again');
     const read = await this.deps.forge.readMergedPlan(pull);
     if (read.status === 'none') return { status: 'no_plan' };
     if (read.status === 'not_merged') {
