@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { createServer } from 'node:http';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, describe, it } from 'node:test';
 import { httpRequestConnector, signHttpAction } from '../../../src/actions/http-request.js';
@@ -9,7 +9,7 @@ import type { ConnectorContext } from '../../../src/pipeline/execute/ports.js';
 
 const SECRET = 'a-secret-of-at-least-16-chars';
 
-async function target(handler: (req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse, body: string) => void) {
+async function target(handler: (req: IncomingMessage, res: ServerResponse, body: string) => void) {
   const server = createServer((req, res) => {
     let body = '';
     req.on('data', (chunk: Buffer) => (body += chunk.toString()));
