@@ -44,7 +44,9 @@ export interface ExecutionServiceDeps {
   leaseMs?: number;
   runPollMs?: number;
   owner?: string;
+  /** Fault injection for the crash tests (see run-actions.ts). */
   afterJournal?: (key: string) => Promise<void>;
+  afterAction?: (key: string) => Promise<void>;
 }
 
 export interface ExecutionService {
@@ -105,6 +107,7 @@ export function startExecution(deps: ExecutionServiceDeps): ExecutionService {
     ...(deps.owner ? { owner: deps.owner } : {}),
     ...(deps.leaseMs ? { leaseMs: deps.leaseMs } : {}),
     ...(deps.afterJournal ? { afterJournal: deps.afterJournal } : {}),
+    ...(deps.afterAction ? { afterAction: deps.afterAction } : {}),
   });
   deps.github.onMerged((pull) => executor.accept(pull));
   executor.start();

@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { configCommand } from './commands/config.js';
 import { demoCommand } from './commands/demo.js';
 import { deadLettersCommand } from './commands/dead-letters.js';
+import { breakerCommand } from './commands/breaker.js';
 import { diagnoseLogCommand } from './commands/diagnose-log.js';
 import { doctorCommand } from './commands/doctor.js';
 import { evalCommand } from './commands/eval.js';
@@ -31,6 +32,7 @@ export function buildProgram(version: string): Command {
     .addCommand(incidentCommand())
     .addCommand(triageCommand())
     .addCommand(deadLettersCommand())
+    .addCommand(breakerCommand())
     // 2 retrieve
     .addCommand(indexCommand())
     .addCommand(searchCommand())

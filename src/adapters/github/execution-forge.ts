@@ -19,10 +19,15 @@ export function githubExecutionForge(forge: GitHubForge, deps: { log: Logger; dr
   return {
     readMergedPlan: async (pull: MergedPull): Promise<MergedPlanRead> => {
       const client = await forge.client(pull.repo);
+      // The event is only a hint: the live PR must confirm the merge, its commit and its head.
+      const live = await client.pull(pull.number);
+      if (!live.merged || live.merge_commit_sha !== pull.mergeSha || live.head.sha !== pull.headSha) {
+        return { status: 'not_merged', problem: `GitHub says PR #${pull.number} is ${live.merged ? `merged as ${live.merge_commit_sha?.slice(0, 7)} from ${live.head.sha.slice(0, 7)}` : live.state}, not merged as ${pull.mergeSha.slice(0, 7)} from ${pull.headSha.slice(0, 7)}` };
+      }
       const files = await client.pullFiles(pull.number);
       const paths = files.filter((file) => isPlanPath(file.filename) && file.status !== 'removed').map((file) => file.filename);
       if (paths.length === 0) {
-        const head = (await client.pull(pull.number)).head.ref;
+        const head = live.head.ref;
         return head.startsWith(BRANCH_PREFIX) ? { status: 'invalid', path: null, problem: `${head} is a pitcrew fix branch but the PR carries no plan file` } : { status: 'none' };
       }
       if (paths.length > 1) return { status: 'invalid', path: null, problem: `the PR carries ${paths.length} plan files (${paths.join(', ')}); it may carry exactly one` };

@@ -53,6 +53,8 @@ export interface ExecutorDeps {
   leaseMs?: number;
   /** Fault injection for crash tests: runs after an action's entry is committed, before the action. */
   afterJournal?: (key: string) => Promise<void>;
+  /** Fault injection for crash tests: runs after an action's side effect, before its outcome is journaled. */
+  afterAction?: (key: string) => Promise<void>;
 }
 
 export type MergedOutcome =
@@ -103,8 +105,14 @@ export class Executor {
    * after minutes of waiting for workflow runs.
    */
   async accept(pull: MergedPull): Promise<{ status: 'no_plan' } | { status: 'duplicate'; executionId: string } | { status: 'accepted'; executionId: string; done: Promise<ExecutionRecord | null> }> {
+    // A stopping process claims nothing new (the webhook fails, and its claim would wait out a lease).
+    if (this.stopped) throw new Error('the executor is stopping; deliver the event again');
     const read = await this.deps.forge.readMergedPlan(pull);
     if (read.status === 'none') return { status: 'no_plan' };
+    if (read.status === 'not_merged') {
+      this.deps.log.warn({ repo: pull.repo, pull: pull.number, mergeSha: pull.mergeSha, problem: read.problem }, 'merged event not confirmed by the forge; ignored');
+      return { status: 'no_plan' };
+    }
     const id = executionId(pull.repo, pull.mergeSha);
     const plan = read.status === 'ok' ? read.plan : null;
     const context: StoredContext = { mergedBy: pull.mergedBy, url: pull.url };
@@ -199,7 +207,7 @@ export class Executor {
       if (row.state === 'running') {
         if (!plan) throw new Error(`execution ${id} is running but its plan cannot be read from ${pull.mergeSha}`);
         const incident = plan.incidentId ? await this.deps.incidents.find(plan.incidentId) : null;
-        const actions = await runActions(id, plan, pull, incident, { ...this.deps, owner: this.owner, ...(this.deps.afterJournal ? { afterJournal: this.deps.afterJournal } : {}) });
+        const actions = await runActions(id, plan, pull, incident, { ...this.deps, owner: this.owner });
         if (lost) throw new LeaseLost(id);
         const outcome = overallOutcome(actions);
         const now = clock.now();
@@ -232,6 +240,7 @@ export class Executor {
   /** Every reason not to run, in one list (empty: run). */
   private async check(pull: MergedPull, read: MergedPlanRead, context: StoredContext): Promise<string[]> {
     if (read.status === 'invalid') return [`the plan cannot be read from the merge commit ${pull.mergeSha.slice(0, 7)}: ${read.problem}`];
+    if (read.status === 'not_merged') return [read.problem];
     if (read.status !== 'ok') return ['the PR carries no plan'];
     let facts: GateFacts | null = null;
     const gate = await recheckGate(pull, {

@@ -23,6 +23,8 @@ export interface MergedPull extends PullRef {
 export type MergedPlanRead =
   /** The PR carries no plan file: nothing to execute (not pitcrew's business). */
   | { status: 'none' }
+  /** GitHub does not confirm the merge the event claims (a forged or replayed payload): nothing happens. */
+  | { status: 'not_merged'; problem: string }
   | { status: 'invalid'; path: string | null; problem: string }
   | { status: 'ok'; path: string; plan: Plan; hash: string };
 

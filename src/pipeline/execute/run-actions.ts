@@ -37,6 +37,8 @@ export interface RunActionsDeps {
   owner: string;
   /** Fault injection for the crash tests: runs after an entry is committed and before its action. */
   afterJournal?: (key: string) => Promise<void>;
+  /** Fault injection for the crash tests: runs after an action's side effect, before its outcome is journaled. */
+  afterAction?: (key: string) => Promise<void>;
 }
 
 export function actionKey(planId: string, mergeSha: string, index: number): string {
@@ -94,6 +96,7 @@ export async function runActions(executionId: string, plan: Plan, pull: MergedPu
       else if (status.state === 'not_applied') outcome = await guarded(() => connector.run(action, context), action);
       else outcome = { outcome: 'unknown', detail: `outcome unknown after a restart (${status.detail}); check by hand, then run it yourself if needed` };
     }
+    if (deps.afterAction) await deps.afterAction(key);
     await deps.journal.finishAction(key, deps.owner, outcome.outcome, outcome.detail, deps.clock.now());
     deps.log.info({ key, kind: action.kind, outcome: outcome.outcome }, 'action finished');
     record(outcome.outcome, outcome.detail);
