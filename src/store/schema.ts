@@ -147,6 +147,22 @@ export interface IncidentEventsTable {
   detail: string;
 }
 
+/** One chat message of an incident: its thread root (`key = 'root'`) or a keyed reply. `ts` is null while claimed, not yet posted. */
+export interface ChatMessagesTable {
+  incident_id: string;
+  key: string;
+  channel: string;
+  ts: string | null;
+  permalink: string | null;
+  claimed_by: string;
+  claimed_at: number;
+  /** sha256 of the last payload written, so an unchanged update is skipped. */
+  content_hash: string | null;
+  /** The incident's updatedAt the root was last rendered from (older changes never overwrite newer ones). */
+  version: number;
+  updated_at: number;
+}
+
 export interface Database {
   settings: SettingsTable;
   plan_decisions: PlanDecisionsTable;
@@ -156,4 +172,5 @@ export interface Database {
   incidents: IncidentsTable;
   incident_alerts: IncidentAlertsTable;
   incident_events: IncidentEventsTable;
+  chat_messages: ChatMessagesTable;
 }

@@ -5,6 +5,7 @@ import * as m0011 from './0011-incidents.js';
 import * as m0030 from './0030-ci-failure-history.js';
 import * as m0031 from './0031-ci-confirmed-diagnoses.js';
 import * as m0040 from './0040-plan-decisions.js';
+import * as m0060 from './0060-chat-messages.js';
 
 /**
  * Every migration, in order. One set for SQLite and Postgres: migrations use
@@ -19,4 +20,5 @@ export const migrations: Record<string, Migration> = {
   '0030-ci-failure-history': m0030,
   '0031-ci-confirmed-diagnoses': m0031,
   '0040-plan-decisions': m0040,
+  '0060-chat-messages': m0060,
 };
