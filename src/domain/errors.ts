@@ -25,6 +25,8 @@ export type ErrorCode =
   | 'propose_invalid'
   | 'propose_rejected'
   | 'forge_unavailable'
+  | 'chat_pending'
+  | 'slack_unavailable'
   | 'unexpected';
 
 export class PitcrewError extends Error {

@@ -23,7 +23,7 @@ export class ChatMessageRepo {
   async claim(incidentId: string, key: string, channel: string, claimer: string, now: number): Promise<ClaimResult> {
     const result = await this.db
       .insertInto('chat_messages')
-      .values({ incident_id: incidentId, key, channel, ts: null, permalink: null, claimed_by: claimer, claimed_at: now, content_hash: null, version: 0, updated_at: now })
+      .values({ incident_id: incidentId, key, channel, ts: null, permalink: null, link_url: null, claimed_by: claimer, claimed_at: now, content_hash: null, version: 0, updated_at: now })
       .onConflict((oc) => oc.columns(['incident_id', 'key']).doNothing())
       .executeTakeFirst();
     if (Number(result.numInsertedOrUpdatedRows ?? 0) === 1) return { kind: 'claimed' };
@@ -51,19 +51,19 @@ export class ChatMessageRepo {
     await this.db.deleteFrom('chat_messages').where('incident_id', '=', incidentId).where('key', '=', key).where('ts', 'is', null).where('claimed_by', '=', claimer).execute();
   }
 
-  async posted(incidentId: string, key: string, fields: { channel: string; ts: string; permalink: string | null; contentHash: string; version: number; now: number }): Promise<void> {
+  async posted(incidentId: string, key: string, fields: { channel: string; ts: string; permalink: string | null; linkUrl?: string | null; contentHash: string; version: number; now: number }): Promise<void> {
     await this.db
       .updateTable('chat_messages')
-      .set({ channel: fields.channel, ts: fields.ts, permalink: fields.permalink, content_hash: fields.contentHash, version: fields.version, updated_at: fields.now })
+      .set({ channel: fields.channel, ts: fields.ts, permalink: fields.permalink, link_url: fields.linkUrl ?? null, content_hash: fields.contentHash, version: fields.version, updated_at: fields.now })
       .where('incident_id', '=', incidentId)
       .where('key', '=', key)
       .execute();
   }
 
-  async updated(incidentId: string, key: string, fields: { contentHash: string; version: number; now: number }): Promise<void> {
+  async updated(incidentId: string, key: string, fields: { contentHash: string; version: number; linkUrl?: string | null; now: number }): Promise<void> {
     await this.db
       .updateTable('chat_messages')
-      .set({ content_hash: fields.contentHash, version: fields.version, updated_at: fields.now })
+      .set({ content_hash: fields.contentHash, version: fields.version, ...(fields.linkUrl !== undefined ? { link_url: fields.linkUrl } : {}), updated_at: fields.now })
       .where('incident_id', '=', incidentId)
       .where('key', '=', key)
       .execute();
@@ -73,6 +73,20 @@ export class ChatMessageRepo {
   async incidentAt(channel: string, ts: string): Promise<string | undefined> {
     const row = await this.db.selectFrom('chat_messages').select('incident_id').where('channel', '=', channel).where('ts', '=', ts).executeTakeFirst();
     return row?.incident_id;
+  }
+
+  /** The newest link a reply of this kind recorded (e.g. `proposal:` → the fix PR). */
+  async latestLink(incidentId: string, keyPrefix: string): Promise<string | undefined> {
+    const row = await this.db
+      .selectFrom('chat_messages')
+      .select('link_url')
+      .where('incident_id', '=', incidentId)
+      .where('key', 'like', `${keyPrefix}%`)
+      .where('link_url', 'is not', null)
+      .orderBy('updated_at', 'desc')
+      .limit(1)
+      .executeTakeFirst();
+    return row?.link_url ?? undefined;
   }
 
   async countRoots(): Promise<number> {

@@ -154,6 +154,8 @@ export interface ChatMessagesTable {
   channel: string;
   ts: string | null;
   permalink: string | null;
+  /** What the message points at, for the root to link (a proposal reply: its PR). */
+  link_url: string | null;
   claimed_by: string;
   claimed_at: number;
   /** sha256 of the last payload written, so an unchanged update is skipped. */

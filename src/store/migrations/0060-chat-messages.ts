@@ -14,6 +14,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('channel', 'text', (col) => col.notNull())
     .addColumn('ts', 'text')
     .addColumn('permalink', 'text')
+    .addColumn('link_url', 'text')
     .addColumn('claimed_by', 'text', (col) => col.notNull())
     .addColumn('claimed_at', 'bigint', (col) => col.notNull())
     .addColumn('content_hash', 'text')

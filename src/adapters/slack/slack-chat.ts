@@ -1,0 +1,194 @@
+import { createHash } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Clock } from '../../domain/clock.js';
+import { PitcrewError } from '../../domain/errors.js';
+import type { Incident, IncidentEvent } from '../../domain/incident.js';
+import type { SignalLink } from '../../domain/signal.js';
+import { KeyedMutex } from '../../ops/keyed-mutex.js';
+import type { Logger } from '../../ops/logger.js';
+import type { Redactor } from '../../ops/redaction/redactor.js';
+import type { Chat, ThreadRef, ThreadReply } from '../../pipeline/ports/chat.js';
+import { ChatMessageRepo, ROOT_KEY } from '../../store/chat-message-repo.js';
+import { IncidentRepo } from '../../store/incident-repo.js';
+import type { ChatMessagesTable } from '../../store/schema.js';
+import type { Db } from '../../store/store.js';
+import { executionReply, noteReply } from './blocks/execution.js';
+import { incidentRoot, type RootExtras } from './blocks/incident-root.js';
+import type { SlackMessage } from './blocks/limits.js';
+import { planReply } from './blocks/plan.js';
+import { proposalReply } from './blocks/proposal.js';
+import { retrievalReply } from './blocks/retrieval.js';
+import type { SlackOutbound } from './outbound.js';
+
+export interface SlackChatDeps {
+  outbound: SlackOutbound;
+  db: Db;
+  /** The channel id incident threads are posted in. */
+  channel: string;
+  clock: Clock;
+  log: Logger;
+  /** Untrusted text (alert titles, links, passages) is redacted before it is posted (invariant I3). */
+  redactor?: Redactor;
+  /** Show the "Propose fix PR" button (GitHub is on). */
+  canPropose: boolean;
+  /** This process, as the claimer of messages it is posting. */
+  replicaId: string;
+  /** A claim older than this, still without a message, was abandoned (its holder died) and may be taken over. */
+  claimStaleMs?: number;
+  /** How long to wait for another replica's claim to turn into a message before giving the change back to the queue. */
+  claimWaitMs?: number;
+}
+
+/**
+ * The Chat port on Slack: one thread per incident in one channel. The root
+ * message is posted once and updated in place (only when what it shows
+ * changed, and never back to an older state); each reply key is posted once
+ * and updated when posted again. Where every message is lives in the store,
+ * claimed before posting, so restarts, redeliveries and several replicas
+ * never post twice (ADR 0011).
+ */
+export class SlackChat implements Chat {
+  private readonly mutex = new KeyedMutex();
+  private readonly messages: ChatMessageRepo;
+  private readonly incidents: IncidentRepo;
+  /** The newest state seen per incident: a change that waited behind a newer one renders the newer one. */
+  private readonly newest = new Map<string, Incident>();
+
+  constructor(private readonly deps: SlackChatDeps) {
+    this.messages = new ChatMessageRepo(deps.db);
+    this.incidents = new IncidentRepo(deps.db);
+  }
+
+  get channel(): string {
+    return this.deps.channel;
+  }
+
+  syncIncident(incident: Incident): Promise<ThreadRef | null> {
+    const seen = this.newest.get(incident.id);
+    if (!seen || seen.updatedAt <= incident.updatedAt) this.newest.set(incident.id, incident);
+    return this.mutex.run(incident.id, () => this.syncRoot(incident.id));
+  }
+
+  reply(incident: Incident, key: string, reply: ThreadReply): Promise<void> {
+    const seen = this.newest.get(incident.id);
+    if (!seen || seen.updatedAt <= incident.updatedAt) this.newest.set(incident.id, incident);
+    return this.mutex.run(incident.id, async () => {
+      const root = await this.syncRoot(incident.id);
+      const rendered = await this.renderReply(incident, reply);
+      const linkUrl = reply.kind === 'proposal' && 'url' in reply.outcome ? reply.outcome.url : null;
+      await this.upsert(incident.id, key, rendered, { threadTs: root.ts, version: incident.updatedAt, linkUrl });
+      // The root links the fix PR: show it there too.
+      if (linkUrl) await this.syncRoot(incident.id);
+    });
+  }
+
+  async threadOf(incidentId: string): Promise<ThreadRef | null> {
+    const row = await this.messages.get(incidentId, ROOT_KEY);
+    if (!row?.ts) return null;
+    return { channel: row.channel, ts: row.ts, ...(row.permalink ? { permalink: row.permalink } : {}) };
+  }
+
+  /** The incident a thread belongs to, from any message in it (for mentions and buttons). */
+  incidentAt(channel: string, ts: string): Promise<string | undefined> {
+    return this.messages.incidentAt(channel, ts);
+  }
+
+  private async syncRoot(incidentId: string): Promise<ThreadRef> {
+    const incident = this.newest.get(incidentId)!;
+    const rendered = incidentRoot(incident, await this.rootExtras(incident));
+    const row = await this.upsert(incident.id, ROOT_KEY, rendered, { version: incident.updatedAt });
+    return { channel: row.channel, ts: row.ts!, ...(row.permalink ? { permalink: row.permalink } : {}) };
+  }
+
+  /** Posts (incident, key) once; afterwards updates it when its content changed and the version is not older. */
+  private async upsert(incidentId: string, key: string, rendered: SlackMessage, options: { threadTs?: string; version: number; linkUrl?: string | null }): Promise<ChatMessagesTable> {
+    const contentHash = createHash('sha256').update(JSON.stringify(rendered)).digest('hex');
+    const { clock, replicaId, channel } = this.deps;
+    const started = clock.now();
+    for (;;) {
+      const claim = await this.messages.claim(incidentId, key, channel, replicaId, clock.now());
+      if (claim.kind === 'claimed') return this.post(incidentId, key, rendered, contentHash, options);
+      const row = claim.row;
+      if (row.ts) {
+        if (Number(row.version) > options.version || row.content_hash === contentHash) return row;
+        await this.deps.outbound.update({ channel: row.channel, ts: row.ts, text: rendered.text, blocks: rendered.blocks });
+        await this.messages.updated(incidentId, key, { contentHash, version: options.version, ...(options.linkUrl !== undefined ? { linkUrl: options.linkUrl } : {}), now: clock.now() });
+        return { ...row, content_hash: contentHash, version: options.version };
+      }
+      // Claimed by someone else who has not posted yet.
+      if (clock.now() - Number(row.claimed_at) > (this.deps.claimStaleMs ?? 120_000)) {
+        if (await this.messages.takeOver(row, replicaId, clock.now())) {
+          this.deps.log.warn({ incidentId, key, previous: row.claimed_by }, 'taking over an abandoned slack message claim');
+          return this.post(incidentId, key, rendered, contentHash, options);
+        }
+        continue;
+      }
+      if (clock.now() - started > (this.deps.claimWaitMs ?? 30_000)) {
+        throw new PitcrewError('chat_pending', `Another replica is posting ${key} of incident ${incidentId}.`, 'The change is retried from the queue.');
+      }
+      await sleep(200);
+    }
+  }
+
+  private async post(incidentId: string, key: string, rendered: SlackMessage, contentHash: string, options: { threadTs?: string; version: number; linkUrl?: string | null }): Promise<ChatMessagesTable> {
+    const { outbound, clock, replicaId, channel } = this.deps;
+    let posted: { channel: string; ts: string };
+    try {
+      posted = await outbound.postMessage({ channel, text: rendered.text, blocks: rendered.blocks, ...(options.threadTs ? { threadTs: options.threadTs } : {}) });
+    } catch (error) {
+      await this.messages.release(incidentId, key, replicaId);
+      throw error;
+    }
+    // Recorded at once: from here on a retry updates this message instead of posting another.
+    const permalink = key === ROOT_KEY ? await outbound.permalink(posted.channel, posted.ts) : null;
+    await this.messages.posted(incidentId, key, { channel: posted.channel, ts: posted.ts, permalink, linkUrl: options.linkUrl ?? null, contentHash, version: options.version, now: clock.now() });
+    this.deps.log.info({ incidentId, key, channel: posted.channel, ts: posted.ts }, 'slack message posted');
+    return (await this.messages.get(incidentId, key))!;
+  }
+
+  private async rootExtras(incident: Incident): Promise<RootExtras> {
+    const [alerts, timeline, pr] = await Promise.all([this.incidents.alerts(incident.id), this.incidents.timeline(incident.id), this.messages.latestLink(incident.id, 'proposal:')]);
+    const seen = new Set<string>();
+    const links: SignalLink[] = [];
+    for (const alert of alerts) {
+      for (const l of alert.signal.links) {
+        if (seen.has(l.url)) continue;
+        seen.add(l.url);
+        links.push(l);
+      }
+    }
+    const extras: RootExtras = { links: await this.redact(links) };
+    const stateEvent = [...timeline].reverse().find((event) => event.kind === incident.state || (incident.state === 'resolved' && event.kind === 'resolved'));
+    if (stateEvent && stateEvent.actor !== 'pitcrew' && incident.state !== 'open') extras.stateBy = actorOf(stateEvent);
+    const snooze = [...timeline].reverse().find((event) => event.kind === 'snoozed');
+    const until = Number(snooze?.detail.until ?? 0);
+    if (snooze && until > this.deps.clock.now()) extras.snoozed = { until, by: actorOf(snooze) };
+    if (pr) extras.pullRequest = { url: pr, number: Number(/\/pull\/(\d+)/.exec(pr)?.[1] ?? 0) || null };
+    return extras;
+  }
+
+  private async renderReply(incident: Incident, reply: ThreadReply): Promise<SlackMessage> {
+    switch (reply.kind) {
+      case 'retrieval':
+        return retrievalReply(await this.redact(reply.retrieval));
+      case 'plan':
+        return planReply(reply.plan, incident.id, { canPropose: this.deps.canPropose });
+      case 'proposal':
+        return proposalReply(reply.outcome, reply.requestedBy);
+      case 'execution':
+        return executionReply(reply.note);
+      case 'note':
+        return noteReply(reply.text);
+    }
+  }
+
+  private redact<T>(value: T): Promise<T> {
+    return this.deps.redactor ? this.deps.redactor.redactDeep(value) : Promise.resolve(value);
+  }
+}
+
+/** The Slack user behind a timeline event when it came from Slack (shown as a mention), else its actor. */
+function actorOf(event: IncidentEvent): string {
+  const slackUser = event.detail.slackUser;
+  return typeof slackUser === 'string' ? slackUser : event.actor;
+}
