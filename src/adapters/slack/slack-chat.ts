@@ -23,8 +23,8 @@ import type { SlackOutbound } from './outbound.js';
 export interface SlackChatDeps {
   outbound: SlackOutbound;
   db: Db;
-  /** The channel id incident threads are posted in. */
-  channel: string;
+  /** The channel id incident threads are posted in (resolved from SLACK_CHANNEL on first use). */
+  channel: () => Promise<string>;
   clock: Clock;
   log: Logger;
   /** Untrusted text (alert titles, links, passages) is redacted before it is posted (invariant I3). */
@@ -57,10 +57,6 @@ export class SlackChat implements Chat {
   constructor(private readonly deps: SlackChatDeps) {
     this.messages = new ChatMessageRepo(deps.db);
     this.incidents = new IncidentRepo(deps.db);
-  }
-
-  get channel(): string {
-    return this.deps.channel;
   }
 
   syncIncident(incident: Incident): Promise<ThreadRef | null> {
@@ -103,7 +99,8 @@ export class SlackChat implements Chat {
   /** Posts (incident, key) once; afterwards updates it when its content changed and the version is not older. */
   private async upsert(incidentId: string, key: string, rendered: SlackMessage, options: { threadTs?: string; version: number; linkUrl?: string | null }): Promise<ChatMessagesTable> {
     const contentHash = createHash('sha256').update(JSON.stringify(rendered)).digest('hex');
-    const { clock, replicaId, channel } = this.deps;
+    const { clock, replicaId } = this.deps;
+    const channel = await this.deps.channel();
     const started = clock.now();
     for (;;) {
       const claim = await this.messages.claim(incidentId, key, channel, replicaId, clock.now());
@@ -131,7 +128,8 @@ export class SlackChat implements Chat {
   }
 
   private async post(incidentId: string, key: string, rendered: SlackMessage, contentHash: string, options: { threadTs?: string; version: number; linkUrl?: string | null }): Promise<ChatMessagesTable> {
-    const { outbound, clock, replicaId, channel } = this.deps;
+    const { outbound, clock, replicaId } = this.deps;
+    const channel = await this.deps.channel();
     let posted: { channel: string; ts: string };
     try {
       posted = await outbound.postMessage({ channel, text: rendered.text, blocks: rendered.blocks, ...(options.threadTs ? { threadTs: options.threadTs } : {}) });
