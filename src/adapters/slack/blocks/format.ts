@@ -1,6 +1,6 @@
 import type { Severity } from '../../../domain/signal.js';
 import type { IncidentState } from '../../../domain/incident.js';
-import { escapeMrkdwn } from './limits.js';
+import { escapeMrkdwn, truncate } from './limits.js';
 
 export const SEVERITY_ICON: Record<Severity, string> = {
   critical: '🔴',
@@ -24,8 +24,8 @@ export function slackTime(ms: number, format = '{date_short_pretty} {time} ({ago
 
 /** `<url|title>` with the title escaped; plain escaped text when the URL is not http(s). */
 export function link(url: string, title: string): string {
-  const safeTitle = escapeMrkdwn(title).replace(/\|/g, '¦');
-  return /^https?:\/\/[^\s<>|]+$/.test(url) ? `<${url}|${safeTitle}>` : safeTitle;
+  const safeTitle = escapeMrkdwn(truncate(title, 80)).replace(/\|/g, '¦');
+  return /^https?:\/\/[^\s<>|]+$/.test(url) && url.length <= 1000 ? `<${url}|${safeTitle}>` : safeTitle;
 }
 
 /** `<@U123>` for a Slack user id, else the name as written. */

@@ -29,7 +29,7 @@ export function retrievalReply(retrieval: RetrievalResult): SlackMessage {
 
 function runbookLine(hit: RunbookHit, index: number): string {
   const why = hit.matches.slice(0, 3).map((match) => `${match.route}: ${escapeMrkdwn(truncate(match.reason, 120))}`).join('; ');
-  return `${index + 1}. *${escapeMrkdwn(hit.title)}* \`${escapeMrkdwn(hit.path)}\` — score ${score(hit.score)}${why ? `\n      _${why}_` : ''}`;
+  return `${index + 1}. *${escapeMrkdwn(truncate(hit.title, 150))}* \`${escapeMrkdwn(truncate(hit.path, 150))}\` — score ${score(hit.score)}${why ? `\n      _${why}_` : ''}`;
 }
 
 function memoryLine(hit: MemoryHit): string {
