@@ -5,7 +5,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { after, describe, it } from 'node:test';
 import { IncidentRepo } from '../../../src/store/incident-repo.js';
 import { FakeSlack } from '../../../src/sandbox/index.js';
-import { alertmanagerBody, startIntakeServer, type IntakeServer } from '../../support/intake.js';
+import { startIntakeServer, type IntakeServer } from '../../support/intake.js';
 import { startTestChroma } from '../../support/knowledge.js';
 import { repoRoot } from '../../support/processes.js';
 
