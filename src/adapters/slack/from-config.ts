@@ -16,6 +16,8 @@ import type { HandoffPort, SlackContext, SlackResponder, ServiceStatus } from '.
 import { SlackOutbound } from './outbound.js';
 import { SlackChat } from './slack-chat.js';
 
+const RECONCILE_MS = 30_000;
+
 export interface SlackWiring {
   store: Store;
   http: HttpServer;
@@ -76,6 +78,11 @@ export async function createSlackFromConfig(config: Config, wiring: SlackWiring)
   });
   const authz = slackAuthorizer(slack, { outbound, clock: wiring.clock, log });
   let app: SlackApp | undefined;
+  // Roots whose incident moved on without them (a crash between change and update, a failed update) catch up here.
+  const reconciler = setInterval(() => {
+    chat.reconcile().catch((error: Error) => log.warn({ err: error.message }, 'slack root reconcile failed'));
+  }, RECONCILE_MS);
+  reconciler.unref();
 
   // Say at startup whether the token works; Slack being down must not stop the service (alerts are still acked).
   client.auth.test().then(
@@ -110,7 +117,9 @@ export async function createSlackFromConfig(config: Config, wiring: SlackWiring)
       return app;
     },
     async stop() {
+      clearInterval(reconciler);
       await app?.stop();
+      await chat.flush();
       await outbound.stop();
     },
   };

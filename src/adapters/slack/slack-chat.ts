@@ -9,7 +9,7 @@ import type { Logger } from '../../ops/logger.js';
 import type { Redactor } from '../../ops/redaction/redactor.js';
 import type { Chat, ThreadRef, ThreadReply } from '../../pipeline/ports/chat.js';
 import { ChatMessageRepo, ROOT_KEY } from '../../store/chat-message-repo.js';
-import { IncidentRepo } from '../../store/incident-repo.js';
+import { IncidentRepo, toIncident } from '../../store/incident-repo.js';
 import type { ChatMessagesTable } from '../../store/schema.js';
 import type { Db } from '../../store/store.js';
 import { executionReply, noteReply } from './blocks/execution.js';
@@ -53,35 +53,91 @@ export class SlackChat implements Chat {
   private readonly incidents: IncidentRepo;
   /** The newest state seen per incident: a change that waited behind a newer one renders the newer one. */
   private readonly newest = new Map<string, Incident>();
+  /** Root updates scheduled and not yet rendering, by incident. */
+  private readonly pendingRoots = new Map<string, Promise<void>>();
+  /** Root updates scheduled or running. */
+  private readonly rootUpdates = new Set<Promise<void>>();
 
   constructor(private readonly deps: SlackChatDeps) {
     this.messages = new ChatMessageRepo(deps.db);
     this.incidents = new IncidentRepo(deps.db);
   }
 
-  syncIncident(incident: Incident): Promise<ThreadRef | null> {
-    const seen = this.newest.get(incident.id);
-    if (!seen || seen.updatedAt <= incident.updatedAt) this.newest.set(incident.id, incident);
+  /**
+   * Posts the root the first time (waiting for it, so replies have a thread).
+   * Afterwards the update is scheduled and coalesced: however many changes
+   * arrive while Slack's chat.update tier makes us wait, the root is written
+   * once more, with the newest state. `reconcile()` re-renders any root whose
+   * incident moved on meanwhile (after a crash too), so none stays stale.
+   */
+  async syncIncident(incident: Incident): Promise<ThreadRef | null> {
+    this.remember(incident);
+    const existing = await this.messages.get(incident.id, ROOT_KEY);
+    if (existing?.ts) {
+      this.scheduleRootUpdate(incident.id);
+      return refOf(existing);
+    }
     return this.mutex.run(incident.id, () => this.syncRoot(incident.id));
   }
 
   reply(incident: Incident, key: string, reply: ThreadReply): Promise<void> {
-    const seen = this.newest.get(incident.id);
-    if (!seen || seen.updatedAt <= incident.updatedAt) this.newest.set(incident.id, incident);
+    this.remember(incident);
     return this.mutex.run(incident.id, async () => {
-      const root = await this.syncRoot(incident.id);
+      const existing = await this.messages.get(incident.id, ROOT_KEY);
+      const root = existing?.ts ? refOf(existing) : await this.syncRoot(incident.id);
       const rendered = await this.renderReply(incident, reply);
       const linkUrl = reply.kind === 'proposal' && 'url' in reply.outcome ? reply.outcome.url : null;
       await this.upsert(incident.id, key, rendered, { threadTs: root.ts, version: incident.updatedAt, linkUrl });
       // The root links the fix PR: show it there too.
-      if (linkUrl) await this.syncRoot(incident.id);
+      if (linkUrl) this.scheduleRootUpdate(incident.id);
     });
+  }
+
+  /** Schedules re-rendering the roots whose incident changed after they were last written. */
+  async reconcile(): Promise<number> {
+    const stale = await this.deps.db
+      .selectFrom('chat_messages')
+      .innerJoin('incidents', 'incidents.id', 'chat_messages.incident_id')
+      .selectAll('incidents')
+      .where('chat_messages.key', '=', ROOT_KEY)
+      .where('chat_messages.ts', 'is not', null)
+      .whereRef('chat_messages.version', '<', 'incidents.updated_at')
+      .limit(200)
+      .execute();
+    for (const row of stale) {
+      this.remember(toIncident(row));
+      this.scheduleRootUpdate(row.id);
+    }
+    return stale.length;
+  }
+
+  /** Waits until every scheduled root update has been written (shutdown, tests). */
+  async flush(): Promise<void> {
+    while (this.rootUpdates.size > 0) await Promise.allSettled([...this.rootUpdates]);
+  }
+
+  private remember(incident: Incident): void {
+    const seen = this.newest.get(incident.id);
+    if (!seen || seen.updatedAt <= incident.updatedAt) this.newest.set(incident.id, incident);
+  }
+
+  private scheduleRootUpdate(incidentId: string): void {
+    if (this.pendingRoots.has(incidentId)) return; // the scheduled update will render the newest state
+    const run = this.mutex.run(incidentId, async () => {
+      // From here on a new change schedules another update: this one may already be rendering an older state.
+      this.pendingRoots.delete(incidentId);
+      await this.syncRoot(incidentId);
+    }).catch((error: Error) => {
+      this.deps.log.warn({ incidentId, err: error.message }, 'slack root update failed; the reconciler retries it');
+    });
+    this.pendingRoots.set(incidentId, run);
+    this.rootUpdates.add(run);
+    void run.finally(() => this.rootUpdates.delete(run));
   }
 
   async threadOf(incidentId: string): Promise<ThreadRef | null> {
     const row = await this.messages.get(incidentId, ROOT_KEY);
-    if (!row?.ts) return null;
-    return { channel: row.channel, ts: row.ts, ...(row.permalink ? { permalink: row.permalink } : {}) };
+    return row?.ts ? refOf(row) : null;
   }
 
   /** The incident a thread belongs to, from any message in it (for mentions and buttons). */
@@ -93,7 +149,7 @@ export class SlackChat implements Chat {
     const incident = this.newest.get(incidentId)!;
     const rendered = incidentRoot(incident, await this.rootExtras(incident));
     const row = await this.upsert(incident.id, ROOT_KEY, rendered, { version: incident.updatedAt });
-    return { channel: row.channel, ts: row.ts!, ...(row.permalink ? { permalink: row.permalink } : {}) };
+    return refOf(row);
   }
 
   /** Posts (incident, key) once; afterwards updates it when its content changed and the version is not older. */
@@ -107,7 +163,12 @@ export class SlackChat implements Chat {
       if (claim.kind === 'claimed') return this.post(incidentId, key, rendered, contentHash, options);
       const row = claim.row;
       if (row.ts) {
-        if (Number(row.version) > options.version || row.content_hash === contentHash) return row;
+        if (Number(row.version) > options.version) return row;
+        if (row.content_hash === contentHash) {
+          // Nothing to show, but remember the version so the reconciler does not come back for it.
+          if (options.version > Number(row.version)) await this.messages.updated(incidentId, key, { contentHash, version: options.version, now: clock.now() });
+          return row;
+        }
         await this.deps.outbound.update({ channel: row.channel, ts: row.ts, text: rendered.text, blocks: rendered.blocks });
         await this.messages.updated(incidentId, key, { contentHash, version: options.version, ...(options.linkUrl !== undefined ? { linkUrl: options.linkUrl } : {}), now: clock.now() });
         return { ...row, content_hash: contentHash, version: options.version };
@@ -183,6 +244,10 @@ export class SlackChat implements Chat {
   private redact<T>(value: T): Promise<T> {
     return this.deps.redactor ? this.deps.redactor.redactDeep(value) : Promise.resolve(value);
   }
+}
+
+function refOf(row: ChatMessagesTable): ThreadRef {
+  return { channel: row.channel, ts: row.ts!, ...(row.permalink ? { permalink: row.permalink } : {}) };
 }
 
 /** The Slack user behind a timeline event when it came from Slack (shown as a mention), else its actor. */

@@ -43,7 +43,24 @@ describe('SlackChat', () => {
     // An older state never overwrites a newer root.
     await c.syncIncident(incident(inc.id, { state: 'acknowledged', updatedAt: 2_000 }));
     await c.syncIncident(incident(inc.id, { state: 'open', updatedAt: 1_500 }));
+    await c.flush();
     assert.match(JSON.stringify(slack.roots('replicas')[0]!.blocks), /Acknowledged/);
+    await store.close();
+  });
+
+  it('the reconciler brings a root up to date when its incident moved on without a sync (e.g. a crash in between)', async () => {
+    const store = await freshStore('sqlite');
+    const channel = slack.addChannel('reconcile').id;
+    const chat = replica(store, channel, 'a');
+    await store.db.insertInto('incidents').values({ id: 'inc_rec', number: 3, group_key: 'g3', title: 'DiskFilling', severity: 'warning', service: null, source: 'alertmanager', state: 'open', opened_at: 1, acknowledged_at: null, mitigating_at: null, resolved_at: null, reopened_count: 0, last_signal_at: 1, flapping: 0, flapping_since: null, alerts_total: 1, alerts_firing: 1, event_seq: 1, updated_at: 1_000 } as never).execute();
+    await chat.syncIncident(incident('inc_rec', { number: 3, title: 'DiskFilling', updatedAt: 1_000 }));
+    assert.equal(await chat.reconcile(), 0);
+    await store.db.updateTable('incidents').set({ state: 'resolved', resolved_at: 5_000, updated_at: 5_000 }).where('id', '=', 'inc_rec').execute();
+    assert.equal(await chat.reconcile(), 1);
+    await chat.flush();
+    assert.match(JSON.stringify(slack.roots('reconcile')[0]!.blocks), /Resolved · #3/);
+    assert.equal(await chat.reconcile(), 0);
+    assert.equal(slack.roots('reconcile').length, 1);
     await store.close();
   });
 
