@@ -40,6 +40,7 @@ it('a storm of 500 alerts in 10 incidents makes exactly 10 threads, at most one 
     const statuses = await Promise.all(requests.slice(i, i + 10).map(async (body) => (await server.post('alertmanager', body)).status));
     assert.ok(statuses.every((status) => status === 202), String(statuses));
   }
+  const sent = Date.now();
   const repo = new IncidentRepo(server.service.store.db);
   // Settled: every incident has its root and plan reply, and nothing is left to post.
   for (let i = 0; i < 2400; i++) {
@@ -49,6 +50,7 @@ it('a storm of 500 alerts in 10 incidents makes exactly 10 threads, at most one 
       && slack.roots('storm').every((root) => slack.replies('storm', root.ts).some((reply) => JSON.stringify(reply.blocks).includes('"action_id":"acknowledge"')))
       && server.service.slack!.outbound.pending() === 0;
     if (done) break;
+    if (i % 100 === 0) console.log(JSON.stringify({ s: Math.round((Date.now() - sent) / 1000), incidents: incidents.length, alerts: incidents.reduce((n, x) => n + x.alertsTotal, 0), roots: slack.roots('storm').length, messages: slack.messages('storm').length, pending: server.service.slack!.outbound.pending(), jobs: await server.service.intake.jobs.counts({ open: true }) }));
     await sleep(100);
   }
   await server.service.intake.drain();
@@ -59,9 +61,10 @@ it('a storm of 500 alerts in 10 incidents makes exactly 10 threads, at most one 
   assert.equal(await new ChatMessageRepo(server.service.store.db).countRoots(), 10);
   // One reply per key: retrieval and plan per incident, never twice.
   for (const root of slack.roots('storm')) assert.equal(slack.replies('storm', root.ts).length, 2, slack.transcript('storm'));
+  console.log(JSON.stringify(slack.roots('storm').map((root) => [root.postedAt - sent, ...slack.replies('storm', root.ts).map((reply) => reply.postedAt - root.postedAt)])));
   const max = slack.maxMessagesPerWindow('storm', 1000);
   const posts = slack.limiter.posts.filter((post) => post.method === 'chat.postMessage');
-  console.log(JSON.stringify({ messages: posts.filter((p) => p.outcome === 'ok').length, rateLimited: posts.filter((p) => p.outcome !== 'ok').length, maxPerSecond: max, minGapMs: slack.minGapMs('storm'), rootEdits: slack.roots('storm').reduce((n, r) => n + r.revisions.length, 0) }));
+  console.log(JSON.stringify({ settledAfterS: Math.round((Date.now() - sent) / 1000), messages: posts.filter((p) => p.outcome === 'ok').length, rateLimited: posts.filter((p) => p.outcome !== 'ok').length, maxPerSecond: max, minGapMs: slack.minGapMs('storm'), rootEdits: slack.roots('storm').reduce((n, r) => n + r.revisions.length, 0) }));
   assert.ok(max <= 1, `max ${max} messages within a second`);
   assert.ok(slack.minGapMs('storm') >= 1000);
 });
