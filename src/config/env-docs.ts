@@ -158,7 +158,7 @@ export const ENV_DOCS: Record<EnvName, EnvDoc> = {
   },
   SLACK_OPERATORS: {
     group: 'slack',
-    help: 'Who may pause and resume execution with /pitcrew pause|resume: Slack user ids and user group ids. Unset: nobody from Slack (the CLI and paused: true in .github/pitcrew.yml still work).',
+    help: 'Who may pause and resume execution with /pitcrew pause and /pitcrew resume: Slack user ids and user group ids. Unset: nobody from Slack (the CLI and paused: true in .github/pitcrew.yml still work).',
     fix: 'Set SLACK_OPERATORS to a comma-separated list of Slack user ids (U…) and user group ids (S…).',
     example: 'S0614TZR7',
   },
