@@ -85,7 +85,7 @@ export class SlackChat implements Chat {
     return this.mutex.run(incident.id, async () => {
       const existing = await this.messages.get(incident.id, ROOT_KEY);
       const root = existing?.ts ? refOf(existing) : await this.syncRoot(incident.id);
-      const rendered = await this.renderReply(incident, reply);
+      const rendered = await this.redactMessage(this.renderReply(incident, reply));
       const linkUrl = reply.kind === 'proposal' && 'url' in reply.outcome ? reply.outcome.url : null;
       await this.upsert(incident.id, key, rendered, { threadTs: root.ts, version: incident.updatedAt, linkUrl });
       // The root links the fix PR: show it there too.
@@ -147,7 +147,7 @@ export class SlackChat implements Chat {
 
   private async syncRoot(incidentId: string): Promise<ThreadRef> {
     const incident = this.newest.get(incidentId)!;
-    const rendered = incidentRoot(incident, await this.rootExtras(incident));
+    const rendered = await this.redactMessage(incidentRoot(incident, await this.rootExtras(incident)));
     const row = await this.upsert(incident.id, ROOT_KEY, rendered, { version: incident.updatedAt });
     return refOf(row);
   }
@@ -216,7 +216,7 @@ export class SlackChat implements Chat {
         links.push(l);
       }
     }
-    const extras: RootExtras = { links: await this.redact(links) };
+    const extras: RootExtras = { links };
     const stateEvent = [...timeline].reverse().find((event) => event.kind === incident.state || (incident.state === 'resolved' && event.kind === 'resolved'));
     if (stateEvent && stateEvent.actor !== 'pitcrew' && incident.state !== 'open') extras.stateBy = actorOf(stateEvent);
     const snooze = [...timeline].reverse().find((event) => event.kind === 'snoozed');
@@ -226,10 +226,10 @@ export class SlackChat implements Chat {
     return extras;
   }
 
-  private async renderReply(incident: Incident, reply: ThreadReply): Promise<SlackMessage> {
+  private renderReply(incident: Incident, reply: ThreadReply): SlackMessage {
     switch (reply.kind) {
       case 'retrieval':
-        return retrievalReply(await this.redact(reply.retrieval));
+        return retrievalReply(reply.retrieval);
       case 'plan':
         return planReply(reply.plan, incident.id, { canPropose: this.deps.canPropose });
       case 'proposal':
@@ -241,8 +241,26 @@ export class SlackChat implements Chat {
     }
   }
 
-  private redact<T>(value: T): Promise<T> {
-    return this.deps.redactor ? this.deps.redactor.redactDeep(value) : Promise.resolve(value);
+  /**
+   * Redacts the text Slack will show, after rendering: a handful of strings
+   * rather than every field of a retrieval result (secretlint costs a few ms a
+   * string). Ids, action ids and button values are not text and stay intact.
+   */
+  private async redactMessage(message: SlackMessage): Promise<SlackMessage> {
+    const redactor = this.deps.redactor;
+    if (!redactor) return message;
+    const walk = async (value: unknown): Promise<unknown> => {
+      if (Array.isArray(value)) return Promise.all(value.map(walk));
+      if (value === null || typeof value !== 'object') return value;
+      const record = value as Record<string, unknown>;
+      const out: Record<string, unknown> = {};
+      for (const [key, item] of Object.entries(record)) {
+        const isText = key === 'text' && typeof item === 'string' && (record.type === 'mrkdwn' || record.type === 'plain_text');
+        out[key] = isText ? (await redactor.redact(item)).text : await walk(item);
+      }
+      return out;
+    };
+    return { text: (await redactor.redact(message.text)).text, blocks: (await walk(message.blocks)) as SlackMessage['blocks'] };
   }
 }
 

@@ -6,6 +6,7 @@ import { SlackOutbound } from '../../../src/adapters/slack/outbound.js';
 import { systemClock } from '../../../src/domain/clock.js';
 import type { Incident } from '../../../src/domain/incident.js';
 import { silentLogger } from '../../../src/ops/logger.js';
+import { createRedactor, type Redactor } from '../../../src/ops/redaction/redactor.js';
 import { FakeSlack } from '../../../src/sandbox/index.js';
 import { freshStore } from '../../support/databases.js';
 
@@ -18,9 +19,9 @@ const incident = (id: string, overrides: Partial<Incident> = {}): Incident => ({
   flapping: false, flappingSince: null, alertsTotal: 1, alertsFiring: 1, updatedAt: 1_000, ...overrides,
 });
 
-function replica(store: Awaited<ReturnType<typeof freshStore>>, channel: string, name: string): SlackChat {
+function replica(store: Awaited<ReturnType<typeof freshStore>>, channel: string, name: string, redactor?: Redactor): SlackChat {
   const client = new WebClient(slack.botToken, { slackApiUrl: slack.apiUrl, rejectRateLimitedCalls: true, retryConfig: { retries: 0 } });
-  return new SlackChat({ outbound: new SlackOutbound(client, silentLogger()), db: store.db, channel: async () => channel, clock: systemClock, log: silentLogger(), canPropose: false, replicaId: name });
+  return new SlackChat({ outbound: new SlackOutbound(client, silentLogger()), db: store.db, channel: async () => channel, clock: systemClock, log: silentLogger(), canPropose: false, replicaId: name, ...(redactor ? { redactor } : {}) });
 }
 
 describe('SlackChat', () => {
@@ -61,6 +62,21 @@ describe('SlackChat', () => {
     assert.match(JSON.stringify(slack.roots('reconcile')[0]!.blocks), /Resolved · #3/);
     assert.equal(await chat.reconcile(), 0);
     assert.equal(slack.roots('reconcile').length, 1);
+    await store.close();
+  });
+
+  it('redacts secrets in alert text before they reach Slack, keeping button values intact', async () => {
+    const store = await freshStore('sqlite');
+    const channel = slack.addChannel('redacted').id;
+    const chat = replica(store, channel, 'a', createRedactor());
+    const secret = 'ghp_' + 'aB3dE6gH9jK2mN5pQ8sT1vW4yZ7bC0eF3hJ6';
+    await store.db.insertInto('incidents').values({ id: 'inc_secret', number: 4, group_key: 'g4', title: `Login failing token=${secret}`, severity: 'high', service: null, source: 'alertmanager', state: 'open', opened_at: 1, acknowledged_at: null, mitigating_at: null, resolved_at: null, reopened_count: 0, last_signal_at: 1, flapping: 0, flapping_since: null, alerts_total: 1, alerts_firing: 1, event_seq: 1, updated_at: 1 } as never).execute();
+    const inc = incident('inc_secret', { number: 4, title: `Login failing token=${secret}`, updatedAt: 1 });
+    await chat.syncIncident(inc);
+    await chat.reply(inc, 'note:1', { kind: 'note', text: `seen ${secret} in the logs` });
+    const all = JSON.stringify(slack.messages('redacted').map((m) => [m.text, m.blocks]));
+    assert.doesNotMatch(all, new RegExp(secret));
+    assert.match(all, /REDACTED/);
     await store.close();
   });
 
