@@ -176,6 +176,25 @@ describe('Slack end to end (real service, Bolt, the Slack fake)', () => {
     assert.match(JSON.stringify(answer.blocks), /Latest plan/);
   });
 
+  it('ignores the bot\'s own mentions and messages', async () => {
+    const thread = root().ts;
+    const before = slack.messages('incidents').length;
+    const sent = await sender().event({ type: 'app_mention', user: slack.botUserId, bot_id: 'B0PITCREW', text: `<@${slack.botUserId}> echo`, ts: '1.000100', channel: slack.workspace.channel('incidents')!.id, event_ts: '1.000100', thread_ts: thread });
+    assert.equal(sent.status, 200);
+    await sleep(1500);
+    assert.equal(slack.messages('incidents').length, before);
+  });
+
+  it('/pitcrew propose without GitHub says why, and records who asked', async () => {
+    const sent = await sender().slashCommand({ user: 'alice', channel: 'incidents', text: 'propose 1' });
+    const body = await until('the answer', () => slack.responseBodies.map((r) => JSON.stringify(r)).find((r) => r.includes('No fix PR for #1')));
+    assert.match(body, /GitHub is not configured/);
+    assert.equal(sent.status, 200);
+    const repo = new IncidentRepo(server.service.store.db);
+    const incident = (await repo.list())[0]!;
+    assert.ok((await repo.timeline(incident.id)).some((event) => event.kind === 'fix_requested' && event.actor === 'alice-gh'));
+  });
+
   it('never posted more than one message a second in the channel', () => {
     assert.ok(slack.maxMessagesPerWindow('incidents', 1000) <= 1, slack.transcript('incidents'));
   });
