@@ -41,11 +41,17 @@ export async function startSlackApp(config: SlackConfig, http: HttpServer, ctx: 
     log.error({ err: error.message, code: (error as { code?: string }).code }, 'slack listener failed');
   });
   for (const register of LISTENERS) register(app, ctx);
-  if (config.appToken) await app.start();
+  // Socket Mode connects out to Slack; Slack being unreachable at startup must not stop the service (alerts are still acked).
+  if (config.appToken) {
+    app.start().then(
+      () => log.info('slack socket mode connected'),
+      (error: Error) => log.error({ err: error.message }, 'slack socket mode cannot connect: check SLACK_APP_TOKEN (connections:write)'),
+    );
+  }
   return {
     app,
     stop: async () => {
-      if (config.appToken) await app.stop();
+      if (config.appToken) await app.stop().catch(() => {});
     },
   };
 }
