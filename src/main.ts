@@ -2,6 +2,7 @@ import { startGitHubFromConfig } from './adapters/github/from-config.js';
 import type { GitHubService } from './adapters/github/mount.js';
 import { mountAlertRoutes, type InboxAppend } from './adapters/alerts/http-routes.js';
 import { logChat } from './adapters/chat/log-chat.js';
+import { createSlackFromConfig, type SlackListenerDeps, type SlackService } from './adapters/slack/from-config.js';
 import { startIntake, type IntakeService } from './adapters/alerts/intake-service.js';
 import type { Config } from './config/config.js';
 import { describeFeatures } from './config/features.js';
@@ -50,6 +51,8 @@ export interface RunningService {
   verifier: Verifier;
   /** Stage 8: execution records as commits on the audit branch; null when GitHub is off. */
   auditTrail: AuditTrail | null;
+  /** Slack (threads, /pitcrew, buttons, mentions); null when SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET are not set. */
+  slack: SlackService | null;
   /** Stop accepting, finish in-flight work, close the store, stop Chroma. */
   stop(): Promise<void>;
 }
@@ -60,10 +63,12 @@ export interface ServiceDeps {
   subscribers?: IncidentSubscriber[];
   /** The chat the responder posts to (default: Slack when configured, else the log). */
   chat?: Chat;
-  /** Where execution records are committed (default: logged until the git audit trail is wired). */
+  /** Where execution records are committed (default: the git audit branch when GitHub is on). */
   audit?: AuditTrail;
-  /** Runs after each execution (verify). */
+  /** Runs after each execution, after verify's own hook. */
   afterExecution?: AfterExecution;
+  /** Slack ports other parts provide: the circuit breaker's state and the handoff summary. */
+  slack?: Pick<SlackListenerDeps, 'breaker' | 'handoff'> & { channelGapMs?: number };
 }
 
 export async function startService(config: Config, log: Logger, deps: ServiceDeps = {}): Promise<RunningService> {
@@ -111,7 +116,9 @@ export async function startService(config: Config, log: Logger, deps: ServiceDep
     if (github) stops.push(() => github.stop());
 
     // 5. Respond to incidents: show them in chat, retrieve, plan, propose (stages 2–4).
-    const chat = deps.chat ?? logChat(log);
+    const slack = await createSlackFromConfig(config, { store, http, clock, log, canPropose: github !== null, ...(deps.slack?.channelGapMs !== undefined ? { channelGapMs: deps.slack.channelGapMs } : {}) });
+    if (slack) stops.push(() => slack.stop()); // stops after intake: changes in flight still post
+    const chat = deps.chat ?? slack?.chat ?? logChat(log);
     const responder = responderFromConfig({ config, store, knowledge, chat, forge: github?.forge ?? null, clock, log });
 
     // 6. Verify and record (stages 7–8): watches survive restarts in the store.
@@ -149,6 +156,18 @@ export async function startService(config: Config, log: Logger, deps: ServiceDep
       stops.push(() => started.stop());
     }
 
+    // 9. Slack listeners: /pitcrew, buttons, mentions (they call the responder, the queue and the kill switch).
+    if (slack) {
+      await slack.listen({
+        responder,
+        retriever: async () => (await knowledge.ready()).retriever,
+        jobs: intake.jobs,
+        killSwitch,
+        ...(deps.slack?.breaker ? { breaker: deps.slack.breaker } : {}),
+        ...(deps.slack?.handoff ? { handoff: deps.slack.handoff } : {}),
+      });
+    }
+
     // Ready from here on (knowledge may still be opening; readiness reports Chroma).
     checks.push(
       { name: 'store', ready: () => store.ping().then(() => true, () => false) },
@@ -160,7 +179,7 @@ export async function startService(config: Config, log: Logger, deps: ServiceDep
     }
     if (!config.alerts.token) log.warn('PITCREW_ALERT_TOKEN is not set: alert endpoints accept requests from loopback only');
 
-    return { port, store, chroma, knowledge, intake, github, responder, killSwitch, execution, verifier, auditTrail, stop: stopAll };
+    return { port, store, chroma, knowledge, intake, github, responder, killSwitch, execution, verifier, auditTrail, slack, stop: stopAll };
   } catch (error) {
     await stopAll();
     throw error;

@@ -143,6 +143,31 @@ export const ENV_DOCS: Record<EnvName, EnvDoc> = {
     example: 'https://slack.com/api/',
     default: 'https://slack.com/api/',
   },
+  SLACK_CHANNEL: {
+    group: 'slack',
+    help: 'Channel (name or id) where each incident gets its thread. Invite the bot to it.',
+    fix: 'Set SLACK_CHANNEL to a channel name such as incidents (no spaces, lower case) or a channel id (C…).',
+    example: 'incidents',
+    default: 'incidents',
+  },
+  SLACK_RESPONDERS: {
+    group: 'slack',
+    help: 'Who may press the incident buttons (Propose fix PR, Acknowledge, Resolve, Snooze) and run /pitcrew propose: Slack user ids and user group ids. Unset: anyone in the workspace. Approving a fix is never possible from Slack.',
+    fix: 'Set SLACK_RESPONDERS to a comma-separated list of Slack user ids (U…) and user group ids (S…), e.g. U012AB3CD,S0614TZR7.',
+    example: 'S0614TZR7,U012AB3CD',
+  },
+  SLACK_OPERATORS: {
+    group: 'slack',
+    help: 'Who may pause and resume execution with /pitcrew pause and /pitcrew resume: Slack user ids and user group ids. Unset: nobody from Slack (the CLI and paused: true in .github/pitcrew.yml still work).',
+    fix: 'Set SLACK_OPERATORS to a comma-separated list of Slack user ids (U…) and user group ids (S…).',
+    example: 'S0614TZR7',
+  },
+  SLACK_GITHUB_USERS: {
+    group: 'slack',
+    help: 'Slack-to-GitHub identity map: actions taken in Slack are attributed to these GitHub logins (timeline, fix PR proposer).',
+    fix: 'Set SLACK_GITHUB_USERS to comma-separated SLACK_USER_ID=github-login pairs, e.g. U012AB3CD=octocat.',
+    example: 'U012AB3CD=octocat,U045EF6GH=hubot',
+  },
   APP_ID: {
     group: 'github',
     help: 'GitHub App id. With PRIVATE_KEY (or PRIVATE_KEY_PATH) and WEBHOOK_SECRET, turns GitHub on.',

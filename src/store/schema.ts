@@ -217,6 +217,24 @@ export interface ExecutionActionsTable {
   finished_at: number | null;
 }
 
+/** One chat message of an incident: its thread root (`key = 'root'`) or a keyed reply. `ts` is null while claimed, not yet posted. */
+export interface ChatMessagesTable {
+  incident_id: string;
+  key: string;
+  channel: string;
+  ts: string | null;
+  permalink: string | null;
+  /** What the message points at, for the root to link (a proposal reply: its PR). */
+  link_url: string | null;
+  claimed_by: string;
+  claimed_at: number;
+  /** sha256 of the last payload written, so an unchanged update is skipped. */
+  content_hash: string | null;
+  /** The incident's updatedAt the root was last rendered from (older changes never overwrite newer ones). */
+  version: number;
+  updated_at: number;
+}
+
 export interface Database {
   settings: SettingsTable;
   verifications: VerificationsTable;
@@ -229,4 +247,5 @@ export interface Database {
   incident_events: IncidentEventsTable;
   executions: ExecutionsTable;
   execution_actions: ExecutionActionsTable;
+  chat_messages: ChatMessagesTable;
 }
