@@ -14,9 +14,9 @@ import { DEMO_ALERT, DEMO_REPO, MERGER, REVIEWER, startDemoWorld, type DemoWorld
 /**
  * `npm run demo`: the whole loop on one machine, against the local fakes.
  *
- *  1. start the GitHub and Kubernetes fakes and pitcrew on embedded defaults
- *     (SQLite, embedded Chroma, hashed embeddings, the example runbooks);
- *  2. send the sample OOMKilled alert; show the chat thread;
+ *  1. start the GitHub, Slack and Kubernetes fakes and pitcrew on embedded
+ *     defaults (SQLite, embedded Chroma, hashed embeddings, the example runbooks);
+ *  2. send the sample OOMKilled alert; show the Slack thread as it is posted;
  *  3. wait for the fix PR; approve it as the reviewer and merge it, through
  *     the fake's API as humans would (branch protection applies);
  *  4. wait for the execution (its record on the audit branch);
@@ -34,6 +34,8 @@ export interface DemoOptions {
   stepTimeoutMs?: number;
   /** Keep the data directory (logs, store) instead of removing it. */
   keep?: boolean;
+  /** Post to the Slack fake through the real Slack app (default); false: the plain-text chat stand-in. */
+  slack?: boolean;
 }
 
 export interface DemoResult {
@@ -53,6 +55,8 @@ export interface DemoResult {
 
 class StepFailed extends Error {}
 
+const SLACK_CHANNEL = 'incidents';
+
 export async function runDemo(options: DemoOptions): Promise<DemoResult> {
   const started = Date.now();
   const { out } = options;
@@ -69,6 +73,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
   const waitFor = async <T>(what: string, probe: () => Promise<T | null | undefined | false>): Promise<T> => {
     const deadline = Date.now() + timeout;
     for (;;) {
+      showSlack();
       const value = await probe();
       if (value) return value;
       if (Date.now() > deadline) throw new StepFailed(`gave up after ${timeout / 1000} s waiting for ${what}`);
@@ -79,13 +84,30 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
   let world: DemoWorld | undefined;
   let service: RunningService | undefined;
   let chat: TranscriptChat | undefined;
+  const useSlack = options.slack ?? true;
+  const seen = new Map<string, string>();
+  /** Prints the Slack messages that are new or changed since the last look (the thread as it happens). */
+  const showSlack = () => {
+    if (!world || !useSlack) return;
+    for (const message of world.sandbox.slack.messages(SLACK_CHANNEL)) {
+      if (seen.get(message.ts) === message.text) continue;
+      const edited = seen.has(message.ts);
+      seen.set(message.ts, message.text);
+      info(`${message.threadTs ? '  reply ▸' : `thread ▸${edited ? ' (updated)' : ''}`} ${message.text.split('\n').join('\n                 ')}`);
+    }
+  };
   try {
-    step(1, 'Start the local GitHub and Kubernetes fakes, then pitcrew on embedded defaults');
+    step(1, 'Start the local GitHub, Slack and Kubernetes fakes, then pitcrew on embedded defaults');
     world = await startDemoWorld(resolve(options.root, 'app.yml'));
     const { github, kubernetes } = world.sandbox;
     info(`GitHub fake ${github.url}: ${DEMO_REPO} (main protected: 1 approval + pitcrew/gate), people alice, ${REVIEWER} (sre), ${MERGER}`);
     info(`Kubernetes fake: payments/payments-api with ${kubernetes.replicas('Deployment', 'payments-api', 'payments')} replicas`);
-    chat = transcriptChat((_incident, message, isRoot) => info(`${isRoot ? 'thread ▸' : '  reply ▸'} ${message.text.split('\n').join('\n                 ')}`));
+    if (useSlack) {
+      world.sandbox.slack.addChannel(SLACK_CHANNEL);
+      info(`Slack fake ${world.sandbox.slack.apiUrl}: channel #${SLACK_CHANNEL}, the Slack app on pitcrew's /slack/events`);
+    } else {
+      chat = transcriptChat((_incident, message, isRoot) => info(`${isRoot ? 'thread ▸' : '  reply ▸'} ${message.text.split('\n').join('\n                 ')}`));
+    }
     const config = loadConfig({
       PORT: '0',
       HOST: '127.0.0.1',
@@ -98,9 +120,10 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
       WEBHOOK_SECRET: world.webhookSecret,
       GITHUB_API_URL: github.url,
       PITCREW_KUBECONFIG: world.sandbox.kubeconfigPath,
+      ...(useSlack ? { SLACK_BOT_TOKEN: world.sandbox.slack.botToken, SLACK_SIGNING_SECRET: world.sandbox.slack.signingSecret, SLACK_API_URL: world.sandbox.slack.apiUrl, SLACK_CHANNEL: SLACK_CHANNEL } : {}),
     }, options.root);
     const log = createLogger('info', (await import('pino')).pino.destination({ dest: join(dataDir, 'pitcrew.log'), sync: true }));
-    service = await startService(config, log, { chat });
+    service = await startService(config, log, chat ? { chat } : {});
     world.connect(service.port);
     await service.knowledge.runbooksIndexed;
     info(`pitcrew on http://127.0.0.1:${service.port} (${service.store.description}; logs in ${join(dataDir, 'pitcrew.log')})`);
@@ -152,6 +175,8 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
     result.verified = verification.state === 'cleared';
     info(`verification ${verification.state}: ${verification.outcomeNote ?? ''}`);
 
+    await waitFor('the thread to show the verification', async () => !useSlack || world!.sandbox.slack.messages(SLACK_CHANNEL).some((message) => /verified|cleared/i.test(message.text)));
+
     step(6, 'The audit trail: git log pitcrew-audit (from a real clone)');
     const clone = join(dataDir, 'clone');
     execFileSync('git', ['clone', '--quiet', '--no-local', '--branch', 'pitcrew-audit', github.gitDir(DEMO_REPO), clone]);
@@ -166,9 +191,12 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
     if (chat && service) {
       const incidents = await new IncidentRepo(service.store.db).list().catch(() => []);
       for (const incident of incidents) result.thread.push(...chat.thread(incident.id).map((message) => message.text));
+    } else if (world && useSlack) {
+      const slack = world.sandbox.slack;
+      for (const root of slack.roots(SLACK_CHANNEL)) result.thread.push(root.text, ...slack.replies(SLACK_CHANNEL, root.ts).map((reply) => reply.text));
     }
     if (result.thread.length > 0) {
-      out(`\nThe incident thread (chat stand-in; Slack when configured):`);
+      out(`\nThe incident thread (${useSlack ? `#${SLACK_CHANNEL} in the Slack fake` : 'chat stand-in'}):`);
       for (const [i, text] of result.thread.entries()) out(`${i === 0 ? '  ' : '    └ '}${text.split('\n').join('\n      ')}`);
     }
     await service?.stop().catch(() => {});
