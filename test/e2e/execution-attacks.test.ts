@@ -4,6 +4,7 @@ import type { Plan } from '../../src/domain/plan.js';
 import { planFilePath, renderPlanFile } from '../../src/gitops/plan-file.js';
 import type { GitHubSessionError } from '../../src/sandbox/index.js';
 import { CONFIG_YAML, REPO, executionHarness, type ExecutionHarness } from '../support/execution.js';
+import { IncidentRepo } from '../../src/store/incident-repo.js';
 
 /**
  * The attack suite for stage 6 (issue 8): real signed webhooks from the
@@ -61,11 +62,23 @@ function assertRanOnce(h: ExecutionHarness, number: number) {
 describe('execution after merge: the happy path', () => {
   it('runs an approved, merged plan once: restart, patch observed, signed HTTP call, workflow run to conclusion; reports everywhere', async () => {
     const h = await executionHarness();
+    const now = Date.now();
+    await new IncidentRepo(h.store.db).insertIncident({
+      id: 'inc_42', number: 1, group_key: 'g', title: 'HighErrorRate checkout-api', severity: 'critical', service: 'checkout-api', source: 'alertmanager', state: 'acknowledged',
+      opened_at: now, acknowledged_at: now, mitigating_at: null, resolved_at: null, reopened_count: 0, last_signal_at: now, flapping: 0, flapping_since: null,
+      alerts_total: 1, alerts_firing: 1, event_seq: 1, updated_at: now,
+    });
     const plan = h.plan();
     const pr = await propose(h, plan);
     await approve(h, 'carol', pr.number);
     const { sha: mergeSha } = await merge(h, pr.number);
     assertRanOnce(h, pr.number);
+    const incident = await new IncidentRepo(h.store.db).row('inc_42');
+    assert.equal(incident?.state, 'mitigating');
+    const replies = [...h.chat.replies.values()].filter((r) => r.reply.kind === 'execution');
+    assert.equal(replies.length, 1);
+    const note = replies[0]!.reply.kind === 'execution' ? replies[0]!.reply.note : null;
+    assert.deepEqual([note?.outcome, note?.title, note?.lines.length], ['succeeded', 'Executed: 4 of 4 actions succeeded', 4]);
     assert.equal(h.target.hits[0]!.key, `${plan.id}:${mergeSha}:2`);
     const run = h.env.fake.checkRuns(REPO, mergeSha).find((check) => check.name === 'pitcrew/execute');
     assert.equal(run?.conclusion, 'success');
@@ -167,7 +180,7 @@ describe('execution attacks: nothing runs, and the PR says why', () => {
     const h = await executionHarness();
     const pr = await propose(h, h.plan());
     await approve(h, 'carol', pr.number);
-    const pull = h.env.fake.pull(REPO, pr.number) as unknown as Record<string, unknown>;
+    const pull = (await h.env.fake.pull(REPO, pr.number)) as unknown as Record<string, unknown>;
     const payload = { action: 'closed', number: pr.number, pull_request: { ...pull, state: 'closed', merged: true, merge_commit_sha: pr.head, merged_by: { login: 'alice' } }, repository: { full_name: REPO, name: 'deploy', owner: { login: 'acme' } }, sender: { login: 'alice' } };
     const installationId = h.env.fake.webhooks.list('pull_request', 'opened').at(-1)!.installationId;
     const forged = await h.env.fake.webhooks.sendCustom(h.env.app.record, 'pull_request', payload, { installationId, signature: 'forged' });

@@ -22,7 +22,8 @@ export function storedIncidents(store: Store, clock: Clock, jobs?: JobQueue): Ex
       await store.writeTransaction(async (trx) => {
         const row = await new IncidentRepo(trx).row(id);
         if (!row || !canTransition(row.state, 'mitigating')) return;
-        await transitionIncident(trx, id, 'mitigating', actor, { clock, ...(jobs ? { jobs } : {}) });
+        // By number: transitionIncident looks ids up by prefix, which strips `_`.
+        await transitionIncident(trx, String(row.number), 'mitigating', actor, { clock, ...(jobs ? { jobs } : {}) });
       });
     },
   };
