@@ -2,6 +2,8 @@ import { startGitHubFromConfig } from './adapters/github/from-config.js';
 import type { GitHubService } from './adapters/github/mount.js';
 import { mountAlertRoutes, type InboxAppend } from './adapters/alerts/http-routes.js';
 import { logChat } from './adapters/chat/log-chat.js';
+import { createSlackFromConfig, slackServiceHandoffPublisher, type SlackListenerDeps, type SlackService } from './adapters/slack/from-config.js';
+import { handoffReply } from './adapters/slack/handoff-reply.js';
 import { startIntake, type IntakeService } from './adapters/alerts/intake-service.js';
 import type { Config } from './config/config.js';
 import { describeFeatures } from './config/features.js';
@@ -27,11 +29,18 @@ import { responderFromConfig, type Responder } from './pipeline/respond-from-con
 import { storedKillSwitch } from './store/kill-switch.js';
 import { SettingsRepo } from './store/settings-repo.js';
 import { openStore, type Store } from './store/store.js';
-import type { KillSwitch } from './domain/execution.js';
+import type { AuditTrail, KillSwitch } from './domain/execution.js';
+import { startVerify } from './pipeline/verify/start-verify.js';
+import type { Verifier } from './pipeline/verify/verifier.js';
+import type { ExecutionService } from './actions/start-execution.js';
+import type { AfterExecution } from './pipeline/execute/ports.js';
 import { startHandoffFromConfig } from './adapters/schedule/handoff-from-config.js';
 import type { HandoffPublisher } from './pipeline/handoff/publisher.js';
 import type { HandoffService } from './pipeline/handoff/service.js';
 import { storeFixPullRecorder } from './store/fix-pull-repo.js';
+import { storedBreaker } from './store/circuit-breaker.js';
+import { ExecutionJournal } from './store/execution-journal.js';
+import { breakerReader, describeBreakers, storeExecutionReader } from './store/execution-readers.js';
 
 /**
  * Composition root: builds the adapters from config and starts them. No logic
@@ -60,6 +69,14 @@ export interface RunningService {
   telemetry: Telemetry;
   /** Per-key lock across replicas (Postgres advisory locks; in-process on SQLite). */
   locks: ReplicaLock;
+  /** Stage 6: merged plans run here (null when GitHub is off). Its breaker state is for `/pitcrew status`. */
+  execution: ExecutionService | null;
+  /** Stage 7: watches the signal after each successful execution; reverts when it does not clear. */
+  verifier: Verifier;
+  /** Stage 8: execution records as commits on the audit branch; null when GitHub is off. */
+  auditTrail: AuditTrail | null;
+  /** Slack (threads, /pitcrew, buttons, mentions); null when SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET are not set. */
+  slack: SlackService | null;
   /** Stop accepting, finish in-flight work, close the store, stop Chroma. */
   stop(): Promise<void>;
 }
@@ -72,6 +89,12 @@ export interface ServiceDeps {
   chat?: Chat;
   /** Where scheduled handoffs are posted (the Slack on-call channel); default: the log. */
   handoffPublishers?: HandoffPublisher[];
+  /** Where execution records are committed (default: the git audit branch when GitHub is on). */
+  audit?: AuditTrail;
+  /** Runs after each execution, after verify's own hook. */
+  afterExecution?: AfterExecution;
+  /** Slack ports other parts provide: the circuit breaker's state and the handoff summary. */
+  slack?: Pick<SlackListenerDeps, 'breaker' | 'handoff'> & { channelGapMs?: number };
 }
 
 export async function startService(config: Config, log: Logger, deps: ServiceDeps = {}): Promise<RunningService> {
@@ -133,21 +156,69 @@ export async function startService(config: Config, log: Logger, deps: ServiceDep
     if (github) stops.push(() => github.stop());
 
     // 5. Respond to incidents: show them in chat, retrieve, plan, propose (stages 2–4).
-    const chat = deps.chat ?? logChat(log);
+    const slack = await createSlackFromConfig(config, { store, http, clock, log, canPropose: github !== null, ...(deps.slack?.channelGapMs !== undefined ? { channelGapMs: deps.slack.channelGapMs } : {}) });
+    if (slack) stops.push(() => slack.stop()); // stops after intake: changes in flight still post
+    const chat = deps.chat ?? slack?.chat ?? logChat(log);
     const responder = responderFromConfig({ config, store, knowledge, chat, forge: github?.forge ?? null, clock, log, telemetry });
 
-    // 5b. The on-call handoff, and its schedule when configured.
-    const handoff = await startHandoffFromConfig({ config, store, killSwitch, clock, log, forge: github?.forge ?? null, ...(deps.handoffPublishers ? { publishers: deps.handoffPublishers } : {}) });
+    // 6. The on-call handoff, and its schedule when configured (posted to Slack when it is on).
+    const breakers = storedBreaker(store.db, new ExecutionJournal(store));
+    const handoff = await startHandoffFromConfig({
+      config, store, killSwitch, clock, log,
+      forge: github?.forge ?? null,
+      executions: storeExecutionReader(store.db),
+      breaker: breakerReader(breakers),
+      ...handoffPublishersFor(deps.handoffPublishers, slack, config.env.PITCREW_HANDOFF_TZ),
+    });
     stops.push(() => handoff.stop());
 
-    // 6. Intake: inbox and outbox workers; from here on alerts are acked.
+    // 7. Verify and record (stages 7–8): watches survive restarts in the store.
+    const { verifier, auditTrail } = await startVerify({ config, store, knowledge, chat, github, clock, log, metrics });
+
+    // 8. Intake: inbox and outbox workers; from here on alerts are acked.
     // Telemetry first: a responder failure retries the change, and MTTR must not wait on it.
-    const subscribers = [incidentTelemetry(telemetry), responder, ...(deps.subscribers ?? [])];
+    const subscribers = [incidentTelemetry(telemetry), responder, verifier, ...(deps.subscribers ?? [])];
     const intake = await startIntake({ store, storeConfig: config.store, clock, log, metrics: intakeMetrics, policy: config.incidents, queue: config.queue, subscribers });
     stops.push(() => intake.stop());
     stops.push(() => responder.stop()); // stops run in reverse: waits for Chroma are given up before intake drains
+    verifier.start(intake.jobs);
+    stops.push(() => verifier.stop());
     registerQueueGauges(metrics, intake.jobs, () => clock.now());
     inbox = intake.append;
+
+    // 9. Execute merged plans (GitHub only): resumes unfinished executions from the journal first.
+    let execution: ExecutionService | null = null;
+    const audit = deps.audit ?? auditTrail;
+    if (github) {
+      const [{ startExecution }, { loadPolicy }] = await Promise.all([import('./actions/start-execution.js'), import('./planner/policy-file.js')]);
+      execution = startExecution({
+        github, store, chat, killSwitch, clock, log, jobs: intake.jobs, metrics,
+        policy: loadPolicy(config.planning.policyFile),
+        dryRun: config.dryRun,
+        ...(config.env.PITCREW_KUBECONFIG ? { kubeconfig: config.env.PITCREW_KUBECONFIG } : {}),
+        ...(config.env.PITCREW_HTTP_ACTION_SECRET ? { httpSecret: config.env.PITCREW_HTTP_ACTION_SECRET } : {}),
+        httpTimeoutMs: config.env.PITCREW_HTTP_ACTION_TIMEOUT,
+        ...(audit ? { audit } : {}),
+        afterExecution: async (record) => {
+          await verifier.afterExecution(record);
+          await deps.afterExecution?.(record);
+        },
+      });
+      const started = execution;
+      stops.push(() => started.stop());
+    }
+
+    // 10. Slack listeners: /pitcrew, buttons, mentions (they call the responder, the queue and the kill switch).
+    if (slack) {
+      await slack.listen({
+        responder,
+        retriever: async () => (await knowledge.ready()).retriever,
+        jobs: intake.jobs,
+        killSwitch,
+        breaker: deps.slack?.breaker ?? (() => describeBreakers(breakers)),
+        handoff: deps.slack?.handoff ?? (async ({ window }) => handoffReply(handoff.service, window ?? '')),
+      });
+    }
 
     // Ready from here on (knowledge may still be opening; readiness reports Chroma).
     checks.push(
@@ -160,11 +231,18 @@ export async function startService(config: Config, log: Logger, deps: ServiceDep
     }
     if (!config.alerts.token) log.warn('PITCREW_ALERT_TOKEN is not set: alert endpoints accept requests from loopback only');
 
-    return { port, store, chroma, knowledge, intake, github, responder, killSwitch, handoff: handoff.service, telemetry, locks, stop: stopAll };
+    return { port, store, chroma, knowledge, intake, github, responder, killSwitch, handoff: handoff.service, telemetry, locks, execution, verifier, auditTrail, slack, stop: stopAll };
   } catch (error) {
     await stopAll();
     throw error;
   }
+}
+
+/** Where scheduled handoffs go: those the caller passes, else the Slack channel when Slack is on (else the default, the log). */
+function handoffPublishersFor(given: HandoffPublisher[] | undefined, slack: SlackService | null, timeZone: string): { publishers?: HandoffPublisher[] } {
+  if (given) return { publishers: given };
+  if (!slack) return {};
+  return { publishers: [slackServiceHandoffPublisher(slack, timeZone)] };
 }
 
 /** Awaits both; registers a stop for each that started, so a failure of one never orphans the other. */

@@ -1,6 +1,8 @@
 import { Command } from 'commander';
 import { configCommand } from './commands/config.js';
+import { demoCommand } from './commands/demo.js';
 import { deadLettersCommand } from './commands/dead-letters.js';
+import { breakerCommand } from './commands/breaker.js';
 import { diagnoseLogCommand } from './commands/diagnose-log.js';
 import { doctorCommand } from './commands/doctor.js';
 import { evalCommand } from './commands/eval.js';
@@ -25,12 +27,14 @@ export function buildProgram(version: string): Command {
     .addCommand(serveCommand())
     .addCommand(doctorCommand())
     .addCommand(configCommand())
+    .addCommand(demoCommand())
     // 1 intake
     .addCommand(incidentsCommand())
     .addCommand(incidentCommand())
     .addCommand(triageCommand())
     .addCommand(deadLettersCommand())
     .addCommand(handoffCommand())
+    .addCommand(breakerCommand())
     // 2 retrieve
     .addCommand(indexCommand())
     .addCommand(searchCommand())

@@ -29,6 +29,14 @@ export interface SlackConfig {
   signingSecret: string;
   appToken?: string;
   apiUrl?: string;
+  /** Channel name or id for incident threads. */
+  channel: string;
+  /** Who may press incident buttons; null means anyone. */
+  responders: string[] | null;
+  /** Who may pause/resume; empty means nobody from Slack. */
+  operators: string[];
+  /** Slack user id → GitHub login. */
+  githubUsers: Record<string, string>;
 }
 
 export interface GitHubConfig {
@@ -188,6 +196,10 @@ function slackConfig(env: Env, problems: ConfigProblem[]): SlackConfig | null {
     signingSecret: env.SLACK_SIGNING_SECRET!,
     appToken: env.SLACK_APP_TOKEN,
     apiUrl: env.SLACK_API_URL,
+    channel: env.SLACK_CHANNEL.replace(/^#/, ''),
+    responders: env.SLACK_RESPONDERS ?? null,
+    operators: env.SLACK_OPERATORS ?? [],
+    githubUsers: env.SLACK_GITHUB_USERS ?? {},
   };
 }
 

@@ -1,6 +1,6 @@
 import type { EnvName } from './env.js';
 
-export type EnvGroup = 'core' | 'store' | 'chroma' | 'knowledge' | 'slack' | 'github' | 'llm' | 'planning' | 'alerts' | 'handoff';
+export type EnvGroup = 'core' | 'store' | 'chroma' | 'knowledge' | 'slack' | 'github' | 'llm' | 'planning' | 'alerts' | 'execution' | 'handoff';
 
 export interface EnvDoc {
   group: EnvGroup;
@@ -149,6 +149,31 @@ export const ENV_DOCS: Record<EnvName, EnvDoc> = {
     fix: 'Set SLACK_API_URL to an http(s) URL ending in /api/, or unset it to use Slack.',
     example: 'https://slack.com/api/',
     default: 'https://slack.com/api/',
+  },
+  SLACK_CHANNEL: {
+    group: 'slack',
+    help: 'Channel (name or id) where each incident gets its thread. Invite the bot to it.',
+    fix: 'Set SLACK_CHANNEL to a channel name such as incidents (no spaces, lower case) or a channel id (C…).',
+    example: 'incidents',
+    default: 'incidents',
+  },
+  SLACK_RESPONDERS: {
+    group: 'slack',
+    help: 'Who may press the incident buttons (Propose fix PR, Acknowledge, Resolve, Snooze) and run /pitcrew propose: Slack user ids and user group ids. Unset: anyone in the workspace. Approving a fix is never possible from Slack.',
+    fix: 'Set SLACK_RESPONDERS to a comma-separated list of Slack user ids (U…) and user group ids (S…), e.g. U012AB3CD,S0614TZR7.',
+    example: 'S0614TZR7,U012AB3CD',
+  },
+  SLACK_OPERATORS: {
+    group: 'slack',
+    help: 'Who may pause and resume execution with /pitcrew pause and /pitcrew resume: Slack user ids and user group ids. Unset: nobody from Slack (the CLI and paused: true in .github/pitcrew.yml still work).',
+    fix: 'Set SLACK_OPERATORS to a comma-separated list of Slack user ids (U…) and user group ids (S…).',
+    example: 'S0614TZR7',
+  },
+  SLACK_GITHUB_USERS: {
+    group: 'slack',
+    help: 'Slack-to-GitHub identity map: actions taken in Slack are attributed to these GitHub logins (timeline, fix PR proposer).',
+    fix: 'Set SLACK_GITHUB_USERS to comma-separated SLACK_USER_ID=github-login pairs, e.g. U012AB3CD=octocat.',
+    example: 'U012AB3CD=octocat,U045EF6GH=hubot',
   },
   APP_ID: {
     group: 'github',
@@ -354,5 +379,25 @@ export const ENV_DOCS: Record<EnvName, EnvDoc> = {
     fix: 'Set PITCREW_HANDOFF_NARRATIVE to true or false.',
     example: 'true',
     default: 'true',
+  },
+  PITCREW_KUBECONFIG: {
+    group: 'execution',
+    help: 'kubeconfig for kubernetes.rollout_restart and kubernetes.scale actions (an action\'s `cluster` names a context). Unset: KUBECONFIG, ~/.kube/config or the in-cluster service account.',
+    fix: 'Set PITCREW_KUBECONFIG to a readable kubeconfig file.',
+    example: './kubeconfig',
+  },
+  PITCREW_HTTP_ACTION_SECRET: {
+    group: 'execution',
+    help: 'HMAC-SHA256 key that signs every http.request action (X-Pitcrew-Signature). Unset: http.request actions fail without sending anything.',
+    fix: 'Set PITCREW_HTTP_ACTION_SECRET to a random string of at least 16 characters shared with the targets.',
+    example: 'change-me-to-a-long-random-string',
+    secret: true,
+  },
+  PITCREW_HTTP_ACTION_TIMEOUT: {
+    group: 'execution',
+    help: 'How long an http.request action waits for an answer. A request that times out has an unknown outcome and stops the plan.',
+    fix: 'Set PITCREW_HTTP_ACTION_TIMEOUT to a duration such as 10s or 1m.',
+    example: '10s',
+    default: '10s',
   },
 };

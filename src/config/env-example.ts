@@ -11,6 +11,7 @@ const GROUP_TITLES: Record<EnvGroup, string> = {
   planning: 'Planning (policy, redaction)',
   alerts: 'Alert intake',
   handoff: 'On-call handoff (optional schedule, channel and durable issue)',
+  execution: 'Execution of merged plans (connectors)',
 };
 
 /** The text of .env.example, generated from ENV_DOCS so the two never drift. */

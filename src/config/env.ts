@@ -54,6 +54,23 @@ const labelList = z
 const positiveInt = (min: number, max: number) =>
   z.coerce.number({ error: 'is not a number' }).int({ error: 'is not a whole number' }).min(min, { error: `must be at least ${min}` }).max(max, { error: `must be at most ${max}` });
 
+/** `U123, S456` → Slack user ids (U…/W…) and user group ids (S…). */
+const slackPrincipals = z
+  .string()
+  .transform((value) => value.split(',').map((item) => item.trim()).filter(Boolean))
+  .refine((items) => items.every((item) => /^[UWS][A-Z0-9]{2,}$/.test(item)), {
+    error: 'is not a comma-separated list of Slack user ids (U…) and user group ids (S…)',
+  });
+
+/** `U123=octocat, U456=hubot` → { U123: 'octocat', U456: 'hubot' }. */
+const slackGitHubMap = z
+  .string()
+  .transform((value) => value.split(',').map((item) => item.trim()).filter(Boolean).map((item) => item.split('=').map((part) => part.trim())))
+  .refine((pairs) => pairs.every((pair) => pair.length === 2 && /^[UW][A-Z0-9]{2,}$/.test(pair[0]!) && /^[A-Za-z0-9-]{1,39}(\[bot\])?$/.test(pair[1]!)), {
+    error: 'is not a comma-separated list of SLACK_USER_ID=github-login pairs',
+  })
+  .transform((pairs) => Object.fromEntries(pairs.map(([slack, github]) => [slack!, github!])) as Record<string, string>);
+
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export const LLM_PROVIDERS = ['none', 'openai', 'anthropic'] as const;
 export const EMBEDDING_PROVIDERS = ['hashed', 'openai'] as const;
@@ -86,6 +103,10 @@ export const Env = z.object({
   SLACK_SIGNING_SECRET: optional(z.string()),
   SLACK_APP_TOKEN: optional(z.string().startsWith('xapp-', { error: 'must start with xapp-' })),
   SLACK_API_URL: optional(httpUrl),
+  SLACK_CHANNEL: withDefault(z.string().trim().regex(/^#?[a-z0-9][a-z0-9._-]{0,79}$|^[CG][A-Z0-9]{2,}$/, { error: 'is not a channel name (incidents) or id (C…)' }), 'incidents'),
+  SLACK_RESPONDERS: optional(slackPrincipals),
+  SLACK_OPERATORS: optional(slackPrincipals),
+  SLACK_GITHUB_USERS: optional(slackGitHubMap),
   // github
   APP_ID: optional(z.coerce.number({ error: 'is not a number' }).int({ error: 'is not a whole number' }).positive()),
   PRIVATE_KEY: optional(z.string()),
@@ -123,6 +144,10 @@ export const Env = z.object({
   PITCREW_HANDOFF_CHANNEL: optional(z.string().trim()),
   PITCREW_HANDOFF_ISSUE_REPO: optional(z.string().trim().regex(/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/, { error: 'is not owner/name' })),
   PITCREW_HANDOFF_NARRATIVE: withDefault(boolean, true),
+  // execution
+  PITCREW_KUBECONFIG: optional(z.string()),
+  PITCREW_HTTP_ACTION_SECRET: optional(z.string().min(16, { error: 'must be at least 16 characters' })),
+  PITCREW_HTTP_ACTION_TIMEOUT: withDefault(duration, 10_000),
 });
 export type Env = z.output<typeof Env>;
 export type EnvName = keyof z.input<typeof Env>;

@@ -29,7 +29,7 @@ export function describeFeatures(config: Config): Feature[] {
         : `OpenAI-compatible model ${config.knowledge.embeddings.model} at ${config.knowledge.embeddings.baseUrl ?? 'https://api.openai.com/v1'}`,
     },
     config.slack
-      ? { name: 'slack', on: true, detail: config.slack.appToken ? 'Socket Mode' : 'HTTP events at /slack/events' }
+      ? { name: 'slack', on: true, detail: `${config.slack.appToken ? 'Socket Mode' : 'HTTP events at /slack/events'}, incident threads in #${config.slack.channel}` }
       : { name: 'slack', on: false, detail: 'set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET to turn it on' },
     config.github
       ? { name: 'github', on: true, detail: `App ${config.github.appId} at ${config.github.apiUrl}, webhooks at /api/github/webhooks` }

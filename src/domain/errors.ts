@@ -26,6 +26,8 @@ export type ErrorCode =
   | 'propose_rejected'
   | 'forge_unavailable'
   | 'stopping'
+  | 'chat_pending'
+  | 'slack_unavailable'
   | 'unexpected';
 
 export class PitcrewError extends Error {

@@ -71,6 +71,9 @@ export const IncidentEventKind = z.enum([
   'severity_raised',
   'flapping_started',
   'flapping_cleared',
+  // People acting from chat (buttons, commands): recorded with who and when.
+  'snoozed',
+  'fix_requested',
 ]);
 export type IncidentEventKind = z.infer<typeof IncidentEventKind>;
 

@@ -14,6 +14,31 @@ export interface SettingsTable {
   updated_by: string;
 }
 
+/** Verification watches: one per execution that should clear an incident's signal (see src/pipeline/verify/). */
+export interface VerificationsTable {
+  /** `<planId>@<mergeSha>`. */
+  id: string;
+  repo: string;
+  pr_number: number;
+  plan_id: string;
+  merge_sha: string;
+  incident_id: string;
+  /** The plan's signal: the alert whose clearing is watched. */
+  signal_source: string;
+  signal_fingerprint: string;
+  executed_at: number;
+  deadline_at: number;
+  state: 'watching' | 'cleared' | 'reverting' | 'not_cleared';
+  /** JSON: the ExecutionRecord and the plan's summary, for the memory record and chat notes. */
+  detail: string;
+  revert_pr: number | null;
+  revert_url: string | null;
+  /** One line: how it ended. */
+  outcome_note: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
 /** The planner's decision log (see src/planner/decision.ts); `body` is the Decision as JSON. */
 export interface PlanDecisionsTable {
   id: string;
@@ -197,8 +222,72 @@ export interface WebhookDeliveriesTable {
   completed_at: number | null;
 }
 
+/** One execution of a merged plan (ADR 0010): unique per (repo, merge_sha). */
+export interface ExecutionsTable {
+  id: string;
+  repo: string;
+  pr_number: number;
+  merge_sha: string;
+  head_sha: string;
+  plan_id: string | null;
+  plan_hash: string | null;
+  incident_id: string | null;
+  /** 'claimed' (checks not passed yet) | 'running' | 'succeeded' | 'failed' | 'refused' | 'dry_run' */
+  state: string;
+  reason: string | null;
+  /** JSON: what the checks established (approvals, merged by, risk, audit branch). */
+  context: string | null;
+  /** JSON ExecutionRecord, once finished. */
+  record: string | null;
+  /** 0/1: the check run, comment, chat reply and audit commit were made. */
+  reported: number;
+  /** The process holding the lease; it alone runs the execution's actions. */
+  owner: string | null;
+  lease_until: number | null;
+  created_at: number;
+  updated_at: number;
+  finished_at: number | null;
+}
+
+/** One action's journal entry, written (committed) before the action runs. */
+export interface ExecutionActionsTable {
+  /** `<planId>:<mergeSha>:<index>` */
+  key: string;
+  execution_id: string;
+  idx: number;
+  kind: string;
+  /** 'pending' (outcome unknown until finished) | 'succeeded' | 'failed' | 'skipped' | 'dry_run' | 'unknown' */
+  state: string;
+  detail: string;
+  /** JSON the connector saved before its side effect (e.g. the dispatch time, the run attempt), for status(). */
+  checkpoint: string | null;
+  owner: string;
+  attempts: number;
+  started_at: number;
+  finished_at: number | null;
+}
+
+/** One chat message of an incident: its thread root (`key = 'root'`) or a keyed reply. `ts` is null while claimed, not yet posted. */
+export interface ChatMessagesTable {
+  incident_id: string;
+  key: string;
+  channel: string;
+  ts: string | null;
+  permalink: string | null;
+  /** What the message points at, for the root to link (a proposal reply: its PR). */
+  link_url: string | null;
+  claimed_by: string;
+  claimed_at: number;
+  /** sha256 of the last payload written, so an unchanged update is skipped. */
+  content_hash: string | null;
+  /** The incident's updatedAt the root was last rendered from (older changes never overwrite newer ones). */
+  version: number;
+  updated_at: number;
+}
+
 export interface Database {
   settings: SettingsTable;
+  verifications: VerificationsTable;
   plan_decisions: PlanDecisionsTable;
   ci_failure_history: CiFailureHistoryTable;
   ci_confirmed_diagnoses: CiConfirmedDiagnosesTable;
@@ -209,4 +298,7 @@ export interface Database {
   fix_pull_requests: FixPullRequestsTable;
   fix_pull_events: FixPullEventsTable;
   webhook_deliveries: WebhookDeliveriesTable;
+  executions: ExecutionsTable;
+  execution_actions: ExecutionActionsTable;
+  chat_messages: ChatMessagesTable;
 }

@@ -12,6 +12,7 @@ import { readRepoConfig } from './repo-config-reader.js';
 import { BRANCH_PREFIX } from '../../pipeline/propose/branch.js';
 import { PITCREW_LABEL } from './proposer.js';
 import { trackFixPulls, type FixPullRecorder } from './fix-pull-tracker.js';
+import { registerOnMerged, type MergedHandler } from './on-merged.js';
 
 /**
  * The Probot app: webhook events in, gate verdicts and config checks out.
@@ -24,7 +25,7 @@ import { trackFixPulls, type FixPullRecorder } from './fix-pull-tracker.js';
  *  - check_run.rerequested on `pitcrew/config`: report it again;
  *  - installation created / repositories added: report broken configs.
  *
- * Merged PRs are the executor's business (pull_request.closed), not handled here.
+ * Merged PRs (pull_request.closed) go to the executor, see on-merged.ts.
  */
 export interface AppDeps {
   forge: GitHubForge;
@@ -35,6 +36,8 @@ export interface AppDeps {
   fixPulls?: FixPullRecorder;
   /** CI-failure diagnosis (workflow_run, check_run, issue_comment); off when absent. */
   ci?: CiHandlerDeps;
+  /** The executor's entry point for merged PRs (set once execution is wired; null: merges are only logged). */
+  onMerged?: () => MergedHandler | null;
 }
 
 const PR_ACTIONS = ['opened', 'reopened', 'synchronize', 'edited', 'ready_for_review', 'converted_to_draft'] as const;
@@ -53,6 +56,7 @@ export function pitcrewApp(deps: AppDeps) {
     });
     app.on('push', (context) => onPush(context, deps));
     if (deps.fixPulls) trackFixPulls(app, deps.fixPulls, deps.log);
+    registerOnMerged(app, deps.onMerged ?? (() => null), deps.log);
     app.on('check_run.rerequested', async (context) => {
       if (context.payload.check_run.name !== CONFIG_CHECK) return;
       const client = await deps.forge.client(context.payload.repository.full_name, context.octokit as Octokit);

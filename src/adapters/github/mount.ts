@@ -13,6 +13,7 @@ import { ciHandlerDeps, type CiWiring } from './ci-wiring.js';
 import { GitHubForge } from './forge.js';
 import { createOctokitClass } from './octokit.js';
 import { WEBHOOK_PATH } from './setup.js';
+import type { MergedHandler } from './on-merged.js';
 
 /**
  * The GitHub App on the shared HTTP server: Probot's webhook middleware at
@@ -43,6 +44,8 @@ export interface GitHubService {
   forge: GitHubForge;
   probot: Probot;
   limiter: RateLimiter;
+  /** Wires the executor: merged PRs are handed to `handler` from now on. */
+  onMerged(handler: MergedHandler): void;
   stop(): Promise<void>;
 }
 
@@ -55,6 +58,7 @@ export async function mountGitHub(http: HttpServer, config: GitHubConfig, deps: 
   const mutex = deps.mutex ?? new KeyedMutex();
   const forge = new GitHubForge({ probot, policy: deps.policy, redactor: deps.redactor, log, dryRun: deps.dryRun, mutex });
   const ci = deps.ci ? ciHandlerDeps(deps.ci, { forge, policy: deps.policy, redactor: deps.redactor, log, dryRun: deps.dryRun, mutex }) : undefined;
+  let merged: MergedHandler | null = null;
   const app = pitcrewApp({
     forge,
     log,
@@ -62,6 +66,7 @@ export async function mountGitHub(http: HttpServer, config: GitHubConfig, deps: 
     gate: { options: { policy: deps.policy }, mutex, log },
     ...(deps.fixPulls ? { fixPulls: deps.fixPulls } : {}),
     ...(ci ? { ci } : {}),
+    onMerged: () => merged,
   });
   const middleware = await createNodeMiddleware(app, { probot, webhooksPath: WEBHOOK_PATH });
   if (deps.deliveries) dedupeDeliveries(probot.webhooks as unknown as WebhookReceiver, deps.deliveries, log);
@@ -72,6 +77,9 @@ export async function mountGitHub(http: HttpServer, config: GitHubConfig, deps: 
     forge,
     probot,
     limiter,
+    onMerged: (handler) => {
+      merged = handler;
+    },
     stop: async () => {
       if (ownsLimiter) await limiter.stop();
     },

@@ -18,7 +18,7 @@ export async function transitionIncident(
   ref: string,
   to: Exclude<IncidentState, 'open'>,
   actor: string,
-  deps: { clock: Clock; jobs?: JobQueue },
+  deps: { clock: Clock; jobs?: JobQueue; detail?: Record<string, unknown> },
 ): Promise<IncidentChange> {
   const repo = new IncidentRepo(trx);
   const found = await repo.find(ref);
@@ -37,7 +37,7 @@ export async function transitionIncident(
   row.event_seq += 1;
   row.updated_at = now;
   const kind = to === 'acknowledged' ? 'acknowledged' : to === 'mitigating' ? 'mitigating' : 'resolved';
-  const event: IncidentEvent = { seq: row.event_seq, at: now, kind, actor, fingerprint: null, detail: { from, to } };
+  const event: IncidentEvent = { seq: row.event_seq, at: now, kind, actor, fingerprint: null, detail: { from, to, ...deps.detail } };
   await repo.saveIncident(row);
   await repo.insertEvents([{ incident_id: row.id, seq: event.seq, at: now, kind, actor, fingerprint: null, detail: JSON.stringify(event.detail) }]);
   const change: IncidentChange = {

@@ -5,6 +5,9 @@ import * as m0011 from './0011-incidents.js';
 import * as m0030 from './0030-ci-failure-history.js';
 import * as m0031 from './0031-ci-confirmed-diagnoses.js';
 import * as m0040 from './0040-plan-decisions.js';
+import * as m0060 from './0060-chat-messages.js';
+import * as m0070 from './0070-executions.js';
+import * as m0075 from './0075-verifications.js';
 import * as m0080 from './0080-fix-pull-requests.js';
 import * as m0090 from './0090-webhook-deliveries.js';
 
@@ -21,6 +24,9 @@ export const migrations: Record<string, Migration> = {
   '0030-ci-failure-history': m0030,
   '0031-ci-confirmed-diagnoses': m0031,
   '0040-plan-decisions': m0040,
+  '0060-chat-messages': m0060,
+  '0070-executions': m0070,
+  '0075-verifications': m0075,
   '0080-fix-pull-requests': m0080,
   '0090-webhook-deliveries': m0090,
 };
