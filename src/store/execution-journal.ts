@@ -17,6 +17,9 @@ import type { Store } from './store.js';
 export type ExecutionState = 'claimed' | 'running' | 'succeeded' | 'failed' | 'refused' | 'dry_run';
 export const FINISHED: ExecutionState[] = ['succeeded', 'failed', 'refused', 'dry_run'];
 
+/** The reason recorded on an execution an action broke (the breaker counts only these). */
+export const BROKE = 'an action failed or its outcome is unknown';
+
 export type ActionState = 'pending' | 'succeeded' | 'failed' | 'skipped' | 'dry_run' | 'unknown';
 
 export interface NewExecution {
@@ -142,11 +145,11 @@ export class ExecutionJournal {
       .orderBy('created_at').limit(100).execute();
   }
 
-  /** Failed executions of `repo` that finished at or after `since` (the breaker counts them). */
+  /** Failed executions of `repo` that finished at or after `since` (the breaker counts them; a pause mid-plan is not one). */
   async failuresSince(repo: string, since: number): Promise<{ count: number; last: number | null }> {
     const row = await this.store.db.selectFrom('executions')
       .select([sql<number>`count(*)`.as('n'), sql<number | null>`max(finished_at)`.as('last')])
-      .where('repo', '=', repo).where('state', '=', 'failed').where('finished_at', '>=', since)
+      .where('repo', '=', repo).where('state', '=', 'failed').where('reason', '=', BROKE).where('finished_at', '>=', since)
       .executeTakeFirst();
     return { count: Number(row?.n ?? 0), last: row?.last === null || row?.last === undefined ? null : Number(row.last) };
   }

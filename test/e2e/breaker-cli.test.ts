@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { storedBreaker } from '../../src/store/circuit-breaker.js';
-import { ExecutionJournal } from '../../src/store/execution-journal.js';
+import { BROKE, ExecutionJournal } from '../../src/store/execution-journal.js';
 import { openStore } from '../../src/store/store.js';
 import { runCli } from '../support/processes.js';
 import { tempDir } from '../support/tmp.js';
@@ -14,7 +14,7 @@ describe('pitcrew breaker', () => {
     const store = await openStore({ kind: 'sqlite', file: join(cwd, 'data', 'pitcrew.db') });
     const journal = new ExecutionJournal(store);
     await journal.claim({ id: 'exe_1', repo: 'acme/deploy', prNumber: 1, mergeSha: 'a'.repeat(40), headSha: 'b'.repeat(40), planId: 'plan_a1', planHash: 'x', incidentId: null, context: '{}' }, 'me', 1_000, 60_000);
-    await journal.update('exe_1', 'me', { state: 'failed', finished_at: Date.now() }, Date.now());
+    await journal.update('exe_1', 'me', { state: 'failed', reason: BROKE, finished_at: Date.now() }, Date.now());
     assert.equal((await storedBreaker(store.db, journal).recordFailure('acme/deploy', { failures: 1, windowMinutes: 60 }, Date.now())).open, true);
     await store.close();
 

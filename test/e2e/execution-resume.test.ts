@@ -188,4 +188,22 @@ describe('exactly once across a crash and a restart', () => {
     assert.match(body[0]!.body, /remediate\.yml run #1 concluded success/);
     assert.equal(h.audits.length, 1);
   });
+
+  it('/pitcrew pause between two actions: the rest are skipped, the PR says so, and the breaker does not count it', async () => {
+    let h: ExecutionHarness | null = null;
+    h = await executionHarness({
+      afterAction: async (key) => {
+        if (key.endsWith(':0')) await h!.killSwitch.pause('alice', 'stop now');
+      },
+      files: { '.github/pitcrew.yml': `approvers:\n  low: [alice, bob, "@acme/sre"]\nbreaker:\n  failures: 1\n  windowMinutes: 60\n` },
+    });
+    const number = await proposeApproved(h, h.plan());
+    await h.env.fake.as('alice').merge(REPO, number);
+    await h.settled();
+    assert.deepEqual([h.restarts(), h.target.hits.length, h.env.fake.dispatches(REPO).length], [1, 0, 0]);
+    const body = comments(h, number)[0]!.body;
+    assert.match(body, /Stopped: 1 of 4 actions ran, 3 skipped/);
+    assert.match(body, /2\. Edit .*: skipped, not run: paused by alice before this action/);
+    assert.equal((await h.execution.breaker.state(REPO, { failures: 1, windowMinutes: 60 }, Date.now())).failures, 0);
+  });
 });

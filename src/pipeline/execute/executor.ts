@@ -4,7 +4,7 @@ import type { ApprovalRecord, AuditTrail, ExecutionRecord, KillSwitch } from '..
 import type { Plan } from '../../domain/plan.js';
 import type { Policy } from '../../domain/policy.js';
 import type { Logger } from '../../ops/logger.js';
-import type { ExecutionJournal } from '../../store/execution-journal.js';
+import { BROKE, type ExecutionJournal } from '../../store/execution-journal.js';
 import type { ExecutionsTable } from '../../store/schema.js';
 import type { GateFacts } from '../gate/facts.js';
 import { proposersOf } from '../gate/reviews.js';
@@ -160,11 +160,23 @@ export class Executor {
     this.timer.unref();
   }
 
-  /** Stops resuming and waits for executions under way to finish. */
-  async stop(): Promise<void> {
+  /**
+   * Stops resuming and waits for executions under way, at most `graceMs`: a
+   * plan waiting on a long workflow run must not hold shutdown. One cut short
+   * keeps its journal (a pending entry with its checkpoint); whoever takes
+   * over its lease asks the connector and carries on.
+   */
+  async stop(graceMs = 10_000): Promise<void> {
     this.stopped = true;
     if (this.timer) clearInterval(this.timer);
-    await Promise.allSettled([...this.running.values()]);
+    let timer: NodeJS.Timeout | undefined;
+    const grace = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, graceMs);
+      timer.unref();
+    });
+    await Promise.race([Promise.allSettled([...this.running.values()]), grace]);
+    clearTimeout(timer);
+    if (this.running.size > 0) this.deps.log.warn({ executions: [...this.running.keys()] }, 'stopped with executions under way; they resume from the journal when their lease runs out');
   }
 
   private drive(id: string, pull: MergedPull, read: MergedPlanRead | null): Promise<ExecutionRecord | null> {
@@ -210,9 +222,12 @@ export class Executor {
         const actions = await runActions(id, plan, pull, incident, { ...this.deps, owner: this.owner });
         if (lost) throw new LeaseLost(id);
         const outcome = overallOutcome(actions);
+        // A human pause between actions stops the plan, but is not a failure the breaker counts.
+        const broke = actions.some((a) => a.outcome === 'failed' || a.outcome === 'unknown');
+        const reason = broke ? BROKE : outcome === 'failed' ? `stopped before the end (${actions.find((a) => a.outcome === 'skipped')?.detail ?? 'skipped'})` : null;
         const now = clock.now();
-        await this.must(journal.update(id, this.owner, { state: outcome, finished_at: now, reason: outcome === 'failed' ? 'an action failed or its outcome is unknown' : null }, now), id);
-        if (outcome === 'failed') {
+        await this.must(journal.update(id, this.owner, { state: outcome, finished_at: now, reason }, now), id);
+        if (broke) {
           const config = await this.deps.forge.readDefaultConfig(pull.repo);
           if (config.status === 'ok') {
             const breaker = await this.deps.breaker.recordFailure(pull.repo, config.config.breaker, now);

@@ -42,9 +42,9 @@ export function buildRecord(input: RecordInput): ExecutionRecord {
   };
 }
 
-/** The execution's outcome from its actions: any failed or unknown action fails it. */
+/** The execution's outcome from its actions: any failed, unknown or skipped (paused) action fails it. */
 export function overallOutcome(actions: ActionRecord[]): Exclude<ExecutionRecord['outcome'], 'refused'> {
-  if (actions.some((a) => a.outcome === 'failed' || a.outcome === 'unknown')) return 'failed';
+  if (actions.some((a) => a.outcome === 'failed' || a.outcome === 'unknown' || a.outcome === 'skipped')) return 'failed';
   if (actions.some((a) => a.outcome === 'dry_run')) return 'dry_run';
   return 'succeeded';
 }
@@ -72,7 +72,9 @@ export function renderReport(executionId: string, record: ExecutionRecord, plan:
     ? `Executed: ${counts('succeeded')} of ${record.actions.length} actions succeeded`
     : record.outcome === 'dry_run'
       ? `Dry run: ${record.actions.length} actions not run`
-      : `Execution failed: ${counts('failed') + counts('unknown')} failed or unknown, ${counts('skipped')} skipped`;
+      : counts('failed') + counts('unknown') === 0
+        ? `Stopped: ${counts('succeeded')} of ${record.actions.length} actions ran, ${counts('skipped')} skipped`
+        : `Execution failed: ${counts('failed') + counts('unknown')} failed or unknown, ${counts('skipped')} skipped`;
   return {
     record, executionId, title,
     summary: `Plan \`${record.planId}\` merged in ${short}${record.mergedBy ? ` by @${record.mergedBy}` : ''}, approved on ${record.headSha.slice(0, 7)} by ${record.approvals.map((a) => `@${a.login}`).join(', ') || 'nobody'}.${record.reason ? ` ${record.reason}` : ''}`,

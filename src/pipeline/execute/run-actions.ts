@@ -48,23 +48,22 @@ export function actionKey(planId: string, mergeSha: string, index: number): stri
 export async function runActions(executionId: string, plan: Plan, pull: MergedPull, incident: Incident | null, deps: RunActionsDeps): Promise<ActionRecord[]> {
   const records: ActionRecord[] = [];
   let stopped: string | null = null;
+  const journaled = new Map((await deps.journal.actions(executionId)).map((row) => [row.key, row]));
   for (const [index, action] of plan.actions.entries()) {
     const key = actionKey(plan.id, pull.mergeSha, index);
     const ref = { key, index, kind: action.kind };
     const record = (outcome: ActionRecord['outcome'], detail: string) => records.push({ index, type: action.kind, idempotencyKey: key, outcome, detail });
-    if (!stopped) {
-      const pause = await deps.killSwitch.state();
-      if (pause.paused) stopped = `paused${pause.by ? ` by ${pause.by}` : ''} before this action`;
-    }
-    if (stopped) {
-      const existing = (await deps.journal.actions(executionId)).find((row) => row.key === key);
-      if (existing && existing.state !== 'pending') {
-        record(existing.state as ActionRecord['outcome'], existing.detail);
+    // Only an action not yet started can be held back; one already journaled is finished or asked about below.
+    if (!journaled.has(key)) {
+      if (!stopped) {
+        const pause = await deps.killSwitch.state();
+        if (pause.paused) stopped = `paused${pause.by ? ` by ${pause.by}` : ''} before this action`;
+      }
+      if (stopped) {
+        await deps.journal.skipAction(executionId, deps.owner, ref, `not run: ${stopped}`, deps.clock.now());
+        record('skipped', `not run: ${stopped}`);
         continue;
       }
-      await deps.journal.skipAction(executionId, deps.owner, ref, `not run: ${stopped}`, deps.clock.now());
-      record('skipped', `not run: ${stopped}`);
-      continue;
     }
 
     const claim = await deps.journal.startAction(executionId, deps.owner, ref, deps.clock.now());
@@ -76,6 +75,7 @@ export async function runActions(executionId: string, plan: Plan, pull: MergedPu
       deps.log.info({ key, state: row.state }, 'action already journaled; not run again');
       record(row.state as ActionRecord['outcome'], row.detail);
       if (row.state === 'failed' || row.state === 'unknown') stopped = `action ${index + 1} ${row.state}`;
+      if (row.state === 'skipped') stopped = row.detail.replace(/^not run: /, '');
       continue;
     }
     const connector = deps.connectors[action.kind] as Connector;

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, it } from 'node:test';
 import { storedBreaker } from '../../../src/store/circuit-breaker.js';
-import { ExecutionJournal, type NewExecution } from '../../../src/store/execution-journal.js';
+import { BROKE, ExecutionJournal, type NewExecution } from '../../../src/store/execution-journal.js';
 import { openStore } from '../../../src/store/store.js';
 import { describeOnBackends, freshStoreConfig } from '../../support/databases.js';
 
@@ -64,7 +64,7 @@ describeOnBackends('execution journal', (backend) => {
     const config = { failures: 2, windowMinutes: 10 };
     for (const [i, at] of [[1, 0], [2, 11 * 60_000], [3, 12 * 60_000]] as const) {
       await a.claim({ ...execution(`exe_${i}`), mergeSha: String(i).repeat(40) }, 'me', at, 60_000);
-      await a.update(`exe_${i}`, 'me', { state: 'failed', finished_at: at }, at);
+      await a.update(`exe_${i}`, 'me', { state: 'failed', reason: BROKE, finished_at: at }, at);
       const state = await breaker.recordFailure('acme/deploy', config, at);
       assert.equal(state.open, i === 3, `after failure ${i} (the first is outside the window of the third)`);
     }
