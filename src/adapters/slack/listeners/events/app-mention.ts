@@ -1,7 +1,7 @@
 import type { App } from '@slack/bolt';
 import type { KnownBlock } from '@slack/types';
 import { DecisionRepo } from '../../../../store/decision-repo.js';
-import { IncidentRepo } from '../../../../store/incident-repo.js';
+import { IncidentRepo, toIncident } from '../../../../store/incident-repo.js';
 import { describeAction } from '../../../../domain/describe-action.js';
 import { STATE_LABEL } from '../../blocks/format.js';
 import { capBlocks, escapeMrkdwn, message, section, truncate } from '../../blocks/limits.js';
@@ -34,8 +34,9 @@ export function appMentionListener(app: App, ctx: SlackContext): void {
 
 async function incidentContext(ctx: SlackContext, incidentId: string): Promise<KnownBlock[]> {
   const incidents = new IncidentRepo(ctx.store.db);
-  const incident = await incidents.find(incidentId);
-  if (!incident) return [];
+  const row = await incidents.row(incidentId);
+  if (!row) return [];
+  const incident = toIncident(row);
   const [alerts, decision] = await Promise.all([incidents.alerts(incidentId), new DecisionRepo(ctx.store.db).latestForIncident(incidentId)]);
   const firing = alerts.filter((alert) => alert.status === 'firing').slice(0, 5).map((alert) => `• 🔥 ${escapeMrkdwn(truncate(alert.alertname ?? alert.summary, 100))}`);
   const lines = [`*#${incident.number} ${escapeMrkdwn(incident.title)}* — ${STATE_LABEL[incident.state]}, ${incident.severity}, ${incident.alertsFiring} of ${incident.alertsTotal} alerts firing`];
