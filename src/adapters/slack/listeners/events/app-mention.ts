@@ -25,7 +25,14 @@ export function appMentionListener(app: App, ctx: SlackContext): void {
     const incidentId = mention.thread_ts ? await ctx.chat.incidentAt(mention.channel, mention.thread_ts) : undefined;
     const blocks: KnownBlock[] = [];
     if (incidentId) blocks.push(...(await incidentContext(ctx, incidentId)));
-    if (question) blocks.push(...(await groundedAnswer(ctx, question)));
+    if (question) {
+      try {
+        blocks.push(...(await groundedAnswer(ctx, question)));
+      } catch (error) {
+        // Still answer with the incident context; say why the runbooks are missing.
+        blocks.push(section(`⚠️ ${escapeMrkdwn(truncate((error as Error).message, 300))}`));
+      }
+    }
     else if (!incidentId) blocks.push(section('Ask me something, e.g. `@pitcrew how do I drain a node?`'));
     const reply = message(question ? `Re: ${question}` : 'Incident context', capBlocks(blocks));
     await ctx.outbound.postMessage({ channel: mention.channel, threadTs, text: reply.text, blocks: reply.blocks });
