@@ -2,7 +2,7 @@ import { startGitHubFromConfig } from './adapters/github/from-config.js';
 import type { GitHubService } from './adapters/github/mount.js';
 import { mountAlertRoutes, type InboxAppend } from './adapters/alerts/http-routes.js';
 import { logChat } from './adapters/chat/log-chat.js';
-import { createSlackFromConfig, slackServiceHandoffPublisher, type SlackListenerDeps, type SlackService } from './adapters/slack/from-config.js';
+import type { SlackListenerDeps, SlackService } from './adapters/slack/from-config.js';
 import { handoffReply } from './adapters/slack/handoff-reply.js';
 import { startIntake, type IntakeService } from './adapters/alerts/intake-service.js';
 import type { Config } from './config/config.js';
@@ -156,7 +156,8 @@ export async function startService(config: Config, log: Logger, deps: ServiceDep
     if (github) stops.push(() => github.stop());
 
     // 5. Respond to incidents: show them in chat, retrieve, plan, propose (stages 2–4).
-    const slack = await createSlackFromConfig(config, { store, http, clock, log, canPropose: github !== null, ...(deps.slack?.channelGapMs !== undefined ? { channelGapMs: deps.slack.channelGapMs } : {}) });
+    // Loaded only when configured: Bolt and the Web API client cost startup time a service without Slack should not pay.
+    const slack = config.slack ? await (await import('./adapters/slack/from-config.js')).createSlackFromConfig(config, { store, http, clock, log, canPropose: github !== null, ...(deps.slack?.channelGapMs !== undefined ? { channelGapMs: deps.slack.channelGapMs } : {}) }) : null;
     if (slack) stops.push(() => slack.stop()); // stops after intake: changes in flight still post
     const chat = deps.chat ?? slack?.chat ?? logChat(log);
     const responder = responderFromConfig({ config, store, knowledge, chat, forge: github?.forge ?? null, clock, log, telemetry });
@@ -168,7 +169,7 @@ export async function startService(config: Config, log: Logger, deps: ServiceDep
       forge: github?.forge ?? null,
       executions: storeExecutionReader(store.db),
       breaker: breakerReader(breakers),
-      ...handoffPublishersFor(deps.handoffPublishers, slack, config.env.PITCREW_HANDOFF_TZ),
+      ...(await handoffPublishersFor(deps.handoffPublishers, slack, config.env.PITCREW_HANDOFF_TZ)),
     });
     stops.push(() => handoff.stop());
 
@@ -239,9 +240,10 @@ export async function startService(config: Config, log: Logger, deps: ServiceDep
 }
 
 /** Where scheduled handoffs go: those the caller passes, else the Slack channel when Slack is on (else the default, the log). */
-function handoffPublishersFor(given: HandoffPublisher[] | undefined, slack: SlackService | null, timeZone: string): { publishers?: HandoffPublisher[] } {
+async function handoffPublishersFor(given: HandoffPublisher[] | undefined, slack: SlackService | null, timeZone: string): Promise<{ publishers?: HandoffPublisher[] }> {
   if (given) return { publishers: given };
   if (!slack) return {};
+  const { slackServiceHandoffPublisher } = await import('./adapters/slack/from-config.js');
   return { publishers: [slackServiceHandoffPublisher(slack, timeZone)] };
 }
 

@@ -2,6 +2,7 @@ import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
 import { WebClient } from '@slack/web-api';
 import type { Config } from '../../config/config.js';
+import { PitcrewError } from '../../domain/errors.js';
 import type { Clock } from '../../domain/clock.js';
 import type { KillSwitch } from '../../domain/execution.js';
 import type { Retriever } from '../../domain/retrieval.js';
@@ -20,6 +21,20 @@ import { SlackOutbound } from './outbound.js';
 import { SlackChat } from './slack-chat.js';
 
 const RECONCILE_MS = 30_000;
+/** How long a command or mention waits for knowledge to open (Chroma down) before saying so. */
+const KNOWLEDGE_WAIT_MS = 15_000;
+
+async function within<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new PitcrewError('chroma_unavailable', `The runbooks are not searchable yet (knowledge did not open within ${ms / 1000} s).`, 'Check Chroma with `pitcrew doctor`, then ask again.')), ms);
+  });
+  try {
+    return await Promise.race([promise, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
 
 export interface SlackWiring {
   store: Store;
@@ -111,7 +126,7 @@ export async function createSlackFromConfig(config: Config, wiring: SlackWiring)
         clock: wiring.clock,
         log,
         responder: deps.responder,
-        retriever: deps.retriever,
+        retriever: () => within(deps.retriever(), KNOWLEDGE_WAIT_MS),
         killSwitch: deps.killSwitch,
         status,
         ...(deps.handoff ? { handoff: deps.handoff } : {}),

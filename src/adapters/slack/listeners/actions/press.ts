@@ -1,6 +1,6 @@
 import type { App, RespondFn } from '@slack/bolt';
 import type { Incident } from '../../../../domain/incident.js';
-import { IncidentRepo } from '../../../../store/incident-repo.js';
+import { IncidentRepo, toIncident } from '../../../../store/incident-repo.js';
 import { actorFor, type SlackContext } from '../../context.js';
 import { ButtonPress } from '../../payloads.js';
 
@@ -44,7 +44,8 @@ export async function acceptPress(ctx: SlackContext, args: PressArgs, action: st
     return null;
   }
   const incidentId = press.actions[0]!.value ?? (await ctx.chat.incidentAt(press.channel?.id ?? '', press.container?.thread_ts ?? press.container?.message_ts ?? ''));
-  const incident = incidentId ? await new IncidentRepo(ctx.store.db).find(incidentId) : undefined;
+  const row = incidentId ? await new IncidentRepo(ctx.store.db).row(incidentId) : undefined;
+  const incident = row ? toIncident(row) : undefined;
   if (!incident) {
     await tell('This button belongs to an incident pitcrew no longer knows.');
     return null;

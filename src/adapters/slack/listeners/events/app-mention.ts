@@ -1,7 +1,7 @@
 import type { App } from '@slack/bolt';
 import type { KnownBlock } from '@slack/types';
 import { DecisionRepo } from '../../../../store/decision-repo.js';
-import { IncidentRepo } from '../../../../store/incident-repo.js';
+import { IncidentRepo, toIncident } from '../../../../store/incident-repo.js';
 import { describeAction } from '../../../../domain/describe-action.js';
 import { STATE_LABEL } from '../../blocks/format.js';
 import { capBlocks, escapeMrkdwn, message, section, truncate } from '../../blocks/limits.js';
@@ -25,7 +25,14 @@ export function appMentionListener(app: App, ctx: SlackContext): void {
     const incidentId = mention.thread_ts ? await ctx.chat.incidentAt(mention.channel, mention.thread_ts) : undefined;
     const blocks: KnownBlock[] = [];
     if (incidentId) blocks.push(...(await incidentContext(ctx, incidentId)));
-    if (question) blocks.push(...(await groundedAnswer(ctx, question)));
+    if (question) {
+      try {
+        blocks.push(...(await groundedAnswer(ctx, question)));
+      } catch (error) {
+        // Still answer with the incident context; say why the runbooks are missing.
+        blocks.push(section(`⚠️ ${escapeMrkdwn(truncate((error as Error).message, 300))}`));
+      }
+    }
     else if (!incidentId) blocks.push(section('Ask me something, e.g. `@pitcrew how do I drain a node?`'));
     const reply = message(question ? `Re: ${question}` : 'Incident context', capBlocks(blocks));
     await ctx.outbound.postMessage({ channel: mention.channel, threadTs, text: reply.text, blocks: reply.blocks });
@@ -34,8 +41,9 @@ export function appMentionListener(app: App, ctx: SlackContext): void {
 
 async function incidentContext(ctx: SlackContext, incidentId: string): Promise<KnownBlock[]> {
   const incidents = new IncidentRepo(ctx.store.db);
-  const incident = await incidents.find(incidentId);
-  if (!incident) return [];
+  const row = await incidents.row(incidentId);
+  if (!row) return [];
+  const incident = toIncident(row);
   const [alerts, decision] = await Promise.all([incidents.alerts(incidentId), new DecisionRepo(ctx.store.db).latestForIncident(incidentId)]);
   const firing = alerts.filter((alert) => alert.status === 'firing').slice(0, 5).map((alert) => `• 🔥 ${escapeMrkdwn(truncate(alert.alertname ?? alert.summary, 100))}`);
   const lines = [`*#${incident.number} ${escapeMrkdwn(incident.title)}* — ${STATE_LABEL[incident.state]}, ${incident.severity}, ${incident.alertsFiring} of ${incident.alertsTotal} alerts firing`];
