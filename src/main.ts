@@ -40,7 +40,7 @@ import type { HandoffService } from './pipeline/handoff/service.js';
 import { storeFixPullRecorder } from './store/fix-pull-repo.js';
 import { storedBreaker } from './store/circuit-breaker.js';
 import { ExecutionJournal } from './store/execution-journal.js';
-import { breakerReader, describeBreakers, storeExecutionReader } from './store/execution-readers.js';
+import { breakerReader, describeBreakers, remediationLookup, storeExecutionReader } from './store/execution-readers.js';
 
 /**
  * Composition root: builds the adapters from config and starts them. No logic
@@ -149,7 +149,7 @@ export async function startService(config: Config, log: Logger, deps: ServiceDep
     const github = await startGitHubFromConfig(config, http, log, port, {
       mutex: locks,
       deliveries,
-      fixPulls: storeFixPullRecorder(store, () => clock.now()),
+      fixPulls: storeFixPullRecorder(store, () => clock.now(), telemetry),
       ...(limiter ? { limiter } : {}),
       ci: { store, knowledge, clock },
     });
@@ -178,7 +178,7 @@ export async function startService(config: Config, log: Logger, deps: ServiceDep
 
     // 8. Intake: inbox and outbox workers; from here on alerts are acked.
     // Telemetry first: a responder failure retries the change, and MTTR must not wait on it.
-    const subscribers = [incidentTelemetry(telemetry), responder, verifier, ...(deps.subscribers ?? [])];
+    const subscribers = [incidentTelemetry(telemetry, remediationLookup(store.db)), responder, verifier, ...(deps.subscribers ?? [])];
     const intake = await startIntake({ store, storeConfig: config.store, clock, log, metrics: intakeMetrics, policy: config.incidents, queue: config.queue, subscribers });
     stops.push(() => intake.stop());
     stops.push(() => responder.stop()); // stops run in reverse: waits for Chroma are given up before intake drains
@@ -193,7 +193,7 @@ export async function startService(config: Config, log: Logger, deps: ServiceDep
     if (github) {
       const [{ startExecution }, { loadPolicy }] = await Promise.all([import('./actions/start-execution.js'), import('./planner/policy-file.js')]);
       execution = startExecution({
-        github, store, chat, killSwitch, clock, log, jobs: intake.jobs, metrics,
+        github, store, chat, killSwitch, clock, log, jobs: intake.jobs, metrics, telemetry,
         policy: loadPolicy(config.planning.policyFile),
         dryRun: config.dryRun,
         ...(config.env.PITCREW_KUBECONFIG ? { kubeconfig: config.env.PITCREW_KUBECONFIG } : {}),

@@ -5,6 +5,7 @@ import type { AuditTrail, ExecutionRecord, KillSwitch } from '../domain/executio
 import type { Policy } from '../domain/policy.js';
 import { createExecutionMetrics } from '../ops/execution-metrics.js';
 import type { Logger } from '../ops/logger.js';
+import type { Telemetry } from '../ops/telemetry.js';
 import type { Metrics } from '../ops/metrics.js';
 import type { BreakerState, CircuitBreaker } from '../pipeline/execute/breaker.js';
 import { Executor } from '../pipeline/execute/executor.js';
@@ -34,6 +35,8 @@ export interface ExecutionServiceDeps {
   /** The intake's job queue, so the incident's move to mitigating reaches subscribers (chat). */
   jobs?: JobQueue;
   metrics?: Metrics;
+  /** Action outcomes and the breaker state for the trust metrics (ops/telemetry). */
+  telemetry?: Telemetry;
   /** Where execution records are committed (the audit-trail writer); default: logged only. */
   audit?: AuditTrail;
   /** Verify hangs off this; default: nothing. */
@@ -81,7 +84,7 @@ export function startExecution(deps: ExecutionServiceDeps): ExecutionService {
     ...(deps.httpTimeoutMs ? { httpTimeoutMs: deps.httpTimeoutMs } : {}),
     ...(deps.runPollMs ? { runPollMs: deps.runPollMs } : {}),
   });
-  const observe = deps.metrics ? createExecutionMetrics(deps.metrics, breaker) : () => {};
+  const observe = deps.metrics ? createExecutionMetrics(deps.metrics, breaker, deps.telemetry) : () => {};
   const after = deps.afterExecution ?? (async () => {});
   const executor = new Executor({
     journal,

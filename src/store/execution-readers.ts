@@ -78,3 +78,11 @@ export async function describeBreakers(breaker: Pick<CircuitBreaker, 'all'>): Pr
   const state = await breakerReader(breaker).state();
   return state.state === 'open' ? `open: ${state.reason}` : 'closed';
 }
+
+/** Whether a merged plan ran (and succeeded) for the incident: MTTR with or without a pitcrew remediation. */
+export function remediationLookup(db: Db): (incidentId: string) => Promise<boolean> {
+  return async (incidentId) => {
+    const row = await db.selectFrom('executions').select('id').where('incident_id', '=', incidentId).where('state', '=', 'succeeded').executeTakeFirst();
+    return row !== undefined;
+  };
+}

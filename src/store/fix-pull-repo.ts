@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import type { FixPullFact, HandoffWindow } from '../pipeline/handoff/model.js';
 import type { FixPullEventsTable, FixPullRequestsTable } from './schema.js';
 import type { Db } from './store.js';
+import { noopTelemetry, type Telemetry } from '../ops/telemetry.js';
 
 /** The PR as a webhook carries it: enough to create the row when the first event seen is not `opened`. */
 export interface FixPullSnapshot {
@@ -209,6 +210,21 @@ function toFact(row: FixPullRequestsTable): FixPullFact {
 }
 
 /** Records fix-PR events in their own write transaction (the webhook handler's port). */
-export function storeFixPullRecorder(store: { writeTransaction<T>(fn: (trx: Db) => Promise<T>): Promise<T> }, now: () => number): { record(event: FixPullEvent): Promise<boolean> } {
-  return { record: (event) => store.writeTransaction((trx) => new FixPullRepo(trx).record(event, now())) };
+/**
+ * Records fix-PR lifecycle events; a first-time override (closed unmerged,
+ * changes requested) is also counted in the metrics, once per delivery.
+ */
+export function storeFixPullRecorder(
+  store: { writeTransaction<T>(fn: (trx: Db) => Promise<T>): Promise<T> },
+  now: () => number,
+  telemetry: Pick<Telemetry, 'humanOverride'> = noopTelemetry,
+): { record(event: FixPullEvent): Promise<boolean> } {
+  return {
+    record: async (event) => {
+      const recorded = await store.writeTransaction((trx) => new FixPullRepo(trx).record(event, now()));
+      if (recorded && event.kind === 'closed_unmerged') telemetry.humanOverride('pr_closed_unmerged', event.pull.repo);
+      if (recorded && event.kind === 'changes_requested') telemetry.humanOverride('changes_requested', event.pull.repo);
+      return recorded;
+    },
+  };
 }

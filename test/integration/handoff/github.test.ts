@@ -14,7 +14,9 @@ const links = { slackThread: 'https://acme.slack.com/archives/C0OPS/p17672688000
 describe('fix-PR lifecycle from GitHub webhooks (GitHub fake, real Probot)', () => {
   it('records a pitcrew PR opened, changes requested, approved, then closed unmerged; ignores other PRs; a redelivery counts once', async () => {
     const store = await freshStore('sqlite');
-    const { fake, github } = await pitcrewOnFake({ fixPulls: storeFixPullRecorder(store, Date.now) });
+    const overrides: string[] = [];
+    const telemetry = { humanOverride: (kind: string, repo: string) => void overrides.push(`${kind} ${repo}`) };
+    const { fake, github } = await pitcrewOnFake({ fixPulls: storeFixPullRecorder(store, Date.now, telemetry) });
     const outcome = await github.forge.propose({ repo: REPO, plan: alertPlan(), links });
     assert.equal(outcome.status, 'opened');
     const number = (outcome as { number: number }).number;
@@ -56,6 +58,7 @@ describe('fix-PR lifecycle from GitHub webhooks (GitHub fake, real Probot)', () 
     await fake.settled();
     assert.deepEqual(await repo.eventCounts(0), { opened: 1, reopened: 0, merged: 0, closed_unmerged: 1, approved: 2, changes_requested: 1 });
     assert.deepEqual(await repo.counts(), { open: 0, awaitingReview: 0, changesRequested: 0, approved: 0, merged: 0, closedUnmerged: 1 });
+    assert.deepEqual(overrides, [`changes_requested ${REPO}`, `pr_closed_unmerged ${REPO}`], 'each human override counts once in the metrics, redeliveries not again');
   });
 });
 
