@@ -12,11 +12,11 @@ const OUTCOME_ICON: Record<ExecutionNote['outcome'], string> = {
   reverting: '↩️',
 };
 
-/** What ran (or was verified), one line per action or check. */
+/** What ran (or was verified), one line per action or check. The title already says the outcome; the icon shows it at a glance. */
 export function executionReply(note: ExecutionNote): SlackMessage {
-  const head = `${OUTCOME_ICON[note.outcome]} *${escapeMrkdwn(note.title)}* — ${note.outcome.replace('_', ' ')}${note.url ? `  ·  ${link(note.url, 'details')}` : ''}`;
+  const head = `${OUTCOME_ICON[note.outcome]} *${escapeMrkdwn(note.title)}*${note.url ? `  ·  ${link(note.url, 'details')}` : ''}`;
   const body = note.lines.map((line) => `• ${escapeMrkdwn(line)}`).join('\n');
-  return message(`${note.title}: ${note.outcome}`, [section(head), ...(body ? longText(body) : [])]);
+  return message(note.title, [section(head), ...(body ? longText(body) : [])]);
 }
 
 /** A free-form note from pitcrew (already safe to show). */
