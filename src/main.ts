@@ -221,10 +221,11 @@ export async function startService(config: Config, log: Logger, deps: ServiceDep
       });
     }
 
-    // Ready from here on (knowledge may still be opening; readiness reports Chroma).
+    // Ready from here on (knowledge may still be opening; readiness reports Chroma as degraded, not down).
     checks.push(
       { name: 'store', ready: () => store.ping().then(() => true, () => false) },
-      { name: 'chroma', ready: () => chroma.ready() },
+      // Optional: without Chroma, alerts are still acked and planned once it is back (ADR 0015).
+      { name: 'chroma', ready: () => chroma.ready(), optional: true },
     );
 
     for (const feature of describeFeatures(config)) {
