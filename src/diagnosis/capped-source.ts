@@ -14,7 +14,8 @@ export interface CapOptions {
   sniffBytes?: number;
 }
 
-export const DEFAULT_MAX_LOG_BYTES = 64 * 1024 * 1024;
+/** The engine streams in bounded memory, so the cap bounds only time (about 2–3 s of CPU): high, because failures sit at the end of a log. */
+export const DEFAULT_MAX_LOG_BYTES = 256 * 1024 * 1024;
 
 /**
  * Wraps a log stream so it stops at `maxBytes` (the consumer then stops
