@@ -146,11 +146,14 @@ describe('Slack end to end (real service, Bolt, the Slack fake)', () => {
       });
     };
     assert.match(await ask('help'), /runbook <query>/);
-    assert.match(await ask('status'), /Queue depth/);
+    const status = await ask('status');
+    assert.match(status, /Queue depth/);
+    assert.match(status, /closed/, 'the execution breaker is read from the store');
     assert.match(await ask('incident 1'), /KubePodCrashLooping/);
     assert.match(await ask('ask how do I fix a pod in CrashLoopBackOff'), /Sources|no runbook/);
     assert.match(await ask('runbook crash looping pod'), /crash-looping-pod\.md/);
-    assert.match(await ask('handoff'), /not available yet/);
+    assert.match(await ask('handoff'), /On-call handoff: No open incidents\. 1 incident resolved, MTTR mean/, 'the handoff over the default window');
+    assert.match(await ask('handoff banana'), /Usage: `\/pitcrew handoff \[12h \| since 18:00\]`/, 'a bad window gets the usage');
   });
 
   it('pause is refused to non-operators and allowed to SLACK_OPERATORS', async () => {
