@@ -82,7 +82,12 @@ export async function createSlackFromConfig(config: Config, wiring: SlackWiring)
     rejectRateLimitedCalls: true,
     retryConfig: { retries: 3, factor: 2, minTimeout: 200 },
   });
-  const outbound = new SlackOutbound(client, log, { ...(wiring.channelGapMs !== undefined ? { channelGapMs: wiring.channelGapMs } : {}) });
+  // With REDIS_URL the per-channel pace holds for all replicas together (ioredis loads only then).
+  const redisUrl = config.env.REDIS_URL;
+  const shared = redisUrl
+    ? (await import('../../ops/rate-limit/redis.js')).redisDatastore(redisUrl, (error) => log.warn({ err: error.message }, 'slack pacing datastore error; posts wait until Redis is back'))
+    : undefined;
+  const outbound = new SlackOutbound(client, log, { ...(wiring.channelGapMs !== undefined ? { channelGapMs: wiring.channelGapMs } : {}), ...(shared ? { shared } : {}) });
   const { createRedactor } = await import('../../ops/redaction/redactor.js');
   const chat = new SlackChat({
     outbound,

@@ -3,6 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { ErrorCode, type WebClient } from '@slack/web-api';
 import type { KnownBlock } from '@slack/types';
 import type { Logger } from '../../ops/logger.js';
+import type { RedisDatastore } from '../../ops/rate-limit/redis.js';
 
 /** Slack's published per-method tiers, in calls per minute per workspace. */
 const TIER_PER_MINUTE = { 2: 20, 3: 50, 4: 100 } as const;
@@ -19,6 +20,12 @@ const METHOD_TIER: Record<string, keyof typeof TIER_PER_MINUTE> = {
 export interface OutboundOptions {
   /** The least time between two messages posted to one channel (Slack: about 1 a second). */
   channelGapMs?: number;
+  /**
+   * Shares the per-channel pacing with every replica through Redis (REDIS_URL,
+   * ADR 0015): one message a second per channel for the whole fleet, not per
+   * process. Fails closed: posts wait while Redis is unreachable.
+   */
+  shared?: Pick<RedisDatastore, 'bottleneck' | 'available' | 'close'>;
 }
 
 /**
@@ -38,16 +45,24 @@ export class SlackOutbound {
   private stopped = false;
   rateLimitedWaits = 0;
 
+  private readonly shared: OutboundOptions['shared'];
+
   constructor(
     private readonly client: WebClient,
     private readonly log: Logger,
     options: OutboundOptions = {},
   ) {
     this.gapMs = options.channelGapMs ?? 1000;
-    this.channels = new Bottleneck.Group({ maxConcurrent: 1 });
+    this.shared = options.shared;
+    // Shared: Redis holds each channel's slot (maxConcurrent) and its start spacing (minTime) for every replica.
+    this.channels = new Bottleneck.Group({
+      maxConcurrent: 1,
+      ...(this.shared ? { ...this.shared.bottleneck, id: 'pitcrew-slack-channel', minTime: this.gapMs } : {}),
+    });
   }
 
   async postMessage(args: { channel: string; text: string; blocks?: KnownBlock[]; threadTs?: string }): Promise<{ channel: string; ts: string }> {
+    await this.shared?.available();
     let answer!: { channel: string; ts: string };
     // The job keeps the channel's slot for gapMs after Slack answered, so the next message in this channel starts no sooner.
     await this.channels.key(args.channel).schedule(async () => {
@@ -97,6 +112,11 @@ export class SlackOutbound {
     for (let i = 0; i < 600 && this.pending() > 0; i++) await sleep(100);
     this.stopped = true;
     await Promise.all([...this.channels.limiters().map((entry) => entry.limiter.stop()), ...[...this.tiers.values()].map((limiter) => limiter.stop())]);
+    if (this.shared) {
+      // The group's Redis connection (and the subscriber Bottleneck duplicated from it) must close, or the process cannot exit.
+      await this.channels.disconnect(true);
+      this.shared.close();
+    }
   }
 
   private tiered<T>(method: string, fn: () => Promise<T>): Promise<T> {
