@@ -120,7 +120,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
       WEBHOOK_SECRET: world.webhookSecret,
       GITHUB_API_URL: github.url,
       PITCREW_KUBECONFIG: world.sandbox.kubeconfigPath,
-      ...(useSlack ? { SLACK_BOT_TOKEN: world.sandbox.slack.botToken, SLACK_SIGNING_SECRET: world.sandbox.slack.signingSecret, SLACK_API_URL: world.sandbox.slack.apiUrl, SLACK_CHANNEL: SLACK_CHANNEL } : {}),
+      ...(useSlack ? world.sandbox.slack.pitcrewEnv(SLACK_CHANNEL) : {}),
     }, options.root);
     const log = createLogger('info', (await import('pino')).pino.destination({ dest: join(dataDir, 'pitcrew.log'), sync: true }));
     service = await startService(config, log, chat ? { chat } : {});

@@ -3,6 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { sql } from 'kysely';
 import type { Store } from '../../src/store/store.js';
 import { alertmanagerBody } from './intake.js';
+import { metricValue } from './metrics.js';
 import { startServe, type Served } from './serve.js';
 import { tempDir } from './tmp.js';
 
@@ -96,12 +97,5 @@ export async function assertExactlyOnce(store: Store, alerts: number, groups: nu
 
 /** A counter from a replica's /metrics (0 when absent). */
 export async function scrape(base: string, name: string, labels: Record<string, string>): Promise<number> {
-  const text = await (await fetch(`${base}/metrics`)).text();
-  for (const line of text.split('\n')) {
-    const match = /^([a-z_:]+)(?:\{(.*)\})? (\S+)$/.exec(line);
-    if (!match || match[1] !== name) continue;
-    const have = Object.fromEntries([...(match[2] ?? '').matchAll(/(\w+)="([^"]*)"/g)].map((m) => [m[1], m[2]]));
-    if (Object.entries(labels).every(([k, v]) => have[k] === v)) return Number(match[3]);
-  }
-  return 0;
+  return metricValue(await (await fetch(`${base}/metrics`)).text(), name, labels);
 }

@@ -61,6 +61,11 @@ export class FakeSlack {
     return this.workspace.botToken;
   }
 
+  /** The environment that points pitcrew's Slack adapter at this fake (and its channel, when given). */
+  pitcrewEnv(channel?: string): Record<string, string> {
+    return { SLACK_BOT_TOKEN: this.botToken, SLACK_SIGNING_SECRET: this.signingSecret, SLACK_API_URL: this.apiUrl, ...(channel ? { SLACK_CHANNEL: channel } : {}) };
+  }
+
   get botUserId(): string {
     return this.workspace.bot.id;
   }

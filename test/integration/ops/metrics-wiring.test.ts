@@ -18,18 +18,9 @@ import type { alertmanagerBody} from '../../support/intake.js';
 import { startIntakeServer } from '../../support/intake.js';
 import { startTestChroma, testKnowledge } from '../../support/knowledge.js';
 import { repoRoot } from '../../support/processes.js';
+import { metricValue as series } from '../../support/metrics.js';
 import { recordingChat } from '../../support/recording-chat.js';
 
-/** One series from Prometheus text, e.g. `pitcrew_plans_total{planner="deterministic"}`; 0 when absent. */
-function series(text: string, name: string, labels: Record<string, string> = {}): number {
-  for (const line of text.split('\n')) {
-    const match = /^([a-z_:]+)(?:\{(.*)\})? (\S+)$/.exec(line);
-    if (!match || match[1] !== name) continue;
-    const have = Object.fromEntries([...(match[2] ?? '').matchAll(/(\w+)="([^"]*)"/g)].map((m) => [m[1], m[2]]));
-    if (Object.entries(labels).every(([k, v]) => have[k] === v)) return Number(match[3]);
-  }
-  return 0;
-}
 
 async function until<T>(what: string, probe: () => Promise<T | undefined>): Promise<T> {
   for (let i = 0; i < 600; i++) {

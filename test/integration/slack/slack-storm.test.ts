@@ -17,10 +17,7 @@ const server = await startIntakeServer({
     CHROMA_URL: chroma.url,
     PITCREW_RUNBOOK_DIRS: join(repoRoot, 'runbooks'),
     PITCREW_POLICY_FILE: join(repoRoot, 'docs', 'policy.example.yml'),
-    SLACK_BOT_TOKEN: slack.botToken,
-    SLACK_SIGNING_SECRET: slack.signingSecret,
-    SLACK_API_URL: slack.apiUrl,
-    SLACK_CHANNEL: 'storm',
+    ...slack.pitcrewEnv('storm'),
   },
 });
 after(async () => {
